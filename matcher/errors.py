@@ -1,0 +1,65 @@
+"""One base error and a shallow tree, so the CLI and the service map failures in one place each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class MatcherError(Exception):
+    """Base of every error matcher raises on purpose (bad input, missing record, stale store)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in an input file, located precisely enough to fix it by hand."""
+
+    file: str
+    row: int | None
+    field: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.field:
+            where += f", field '{self.field}'"
+        return f"{where}: {self.reason}"
+
+
+class ValidationError(MatcherError):
+    """An input file (or record) breaks the data contract; carries every problem found in one pass."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        first = str(self.problems[0]) if self.problems else "invalid input"
+        more = f" (and {len(self.problems) - 1} more problem(s))" if len(self.problems) > 1 else ""
+        super().__init__(first + more)
+
+    def report(self) -> str:
+        """All problems, one per line."""
+        return "\n".join(str(p) for p in self.problems)
+
+
+class NotFoundError(MatcherError):
+    """A record (region, innovation, gap) that the caller named does not exist."""
+
+
+class AmbiguousError(MatcherError):
+    """A name matches more than one record (Kabupaten and Kota Malang)."""
+
+
+class ConfigError(MatcherError):
+    """A setting or option has a value matcher cannot use."""
+
+
+class StoreError(MatcherError):
+    """The store on disk is missing, locked, or was built with other settings; the message says how to fix it."""
+
+
+class AuthError(MatcherError):
+    """No valid API key was given."""
+
+
+class ForbiddenError(MatcherError):
+    """The API key is valid but its role may not do this."""

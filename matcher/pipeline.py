@@ -1,0 +1,360 @@
+"""The one place that wires the parts: store, encoder, analyser, vector and lexical indexes, fusion, explanation.
+
+``Matcher.index`` writes records and a new index generation atomically; ``Matcher.match_many`` ranks texts.
+Everything else (regency recommendations, batch runs, the service) calls these.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from matcher.catalog import Catalog, Filters
+from matcher.config import Settings, get_settings
+from matcher.corpus import Gap, Innovation
+from matcher.encoders import Encoder, load_encoder
+from matcher.errors import NotFoundError, StoreError
+from matcher.explain import best_sentence, matched_surfaces
+from matcher.fusion import ChannelScores, fuse
+from matcher.index import VectorIndex
+from matcher.lexical import LexicalIndex
+from matcher.regions import Regions
+from matcher.store import Store, text_hash
+from matcher.text import Analyzer
+
+Channels = Literal["hybrid", "dense", "lexical"]
+PASSAGE, QUERY = "passage", "query"
+
+
+@dataclass(frozen=True)
+class Match:
+    """One ranked innovation for a query, with every score part and the evidence a mentor reads."""
+
+    innovation: Innovation
+    rank: int
+    score: float
+    dense: float
+    lexical: float
+    matched_terms: list[str]
+    best_sentence: str
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["innovation"] = self.innovation.to_dict()
+        return out
+
+
+@dataclass
+class IndexReport:
+    """What an index run did; ``embedded`` counts texts sent to the encoder (0 when nothing changed)."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    gaps: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Loaded:
+    generation: str
+    manifest: dict[str, Any]
+    catalog: Catalog
+    vectors: VectorIndex
+    lexical: LexicalIndex
+    lexical_pos: np.ndarray  # catalog position -> position in the lexical score array
+    mean: np.ndarray
+    cov: np.ndarray
+
+
+class Matcher:
+    """Hybrid (dense + BM25) matcher over the store in ``settings.home``."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        encoder: Encoder | None = None,
+        regions: Regions | None = None,
+    ):
+        self.settings = settings or get_settings()
+        self.store = Store(self.settings.home)
+        self.regions = regions or Regions.load(self.settings.corpus_dir / "regions")
+        self.analyzer = Analyzer(stemmer=self.settings.stemmer)
+        self._encoder = encoder
+        self._loaded: _Loaded | None = None
+
+    # ---- parts ------------------------------------------------------------------------------------------
+    @property
+    def encoder(self) -> Encoder:
+        """The dense encoder, loaded on first use (loading takes a moment; listing records needs none)."""
+        if self._encoder is None:
+            s = self.settings
+            self._encoder = load_encoder(s.model, s.batch_size, s.query_prompt, s.passage_prompt)
+        return self._encoder
+
+    def _settings_fingerprint(self) -> dict[str, Any]:
+        s = self.settings
+        return {"model": s.model, "query_prompt": s.query_prompt, "passage_prompt": s.passage_prompt,
+                "stemmer": s.stemmer}
+
+    def _state(self) -> _Loaded:
+        """The current index generation, reloaded when another writer committed a newer one."""
+        current = self.store.current_generation()
+        if current is None:
+            raise StoreError(f"no index in {self.settings.home}: run 'matcher index' first")
+        if self._loaded is None or self._loaded.generation != current.name:
+            self._loaded = self._load(current)
+        return self._loaded
+
+    def _load(self, folder: Path) -> _Loaded:
+        manifest = json.loads((folder / "manifest.json").read_text())
+        wanted = self._settings_fingerprint()
+        built = {k: manifest.get(k) for k in wanted}
+        if built != wanted:
+            diff = ", ".join(f"{k}: built with {built[k]!r}, asked for {wanted[k]!r}" for k in wanted
+                             if built[k] != wanted[k])
+            raise StoreError(
+                f"the index in {self.settings.home} was built with other settings ({diff}); rebuild it with "
+                f"'matcher index --rebuild' under the current settings, or restore the settings it was built with"
+            )
+        stored = self.store.innovations()
+        catalog = Catalog([s.rid for s in stored], [Innovation.from_dict(s.record) for s in stored])
+        vectors = VectorIndex.load(folder / "vectors.faiss")
+        lexical = LexicalIndex.load(folder / "lexical")
+        lexical_pos = np.array([lexical.position_[int(r)] for r in catalog.rids], dtype=np.int64)
+        stats = np.load(folder / "stats.npz")
+        stems = folder / "stems.json"
+        if stems.exists():
+            self.analyzer.load_cache(stems)
+        return _Loaded(folder.name, manifest, catalog, vectors, lexical, lexical_pos, stats["mean"], stats["cov"])
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._state().catalog
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        return self._state().manifest
+
+    def innovation(self, innovation_id: str) -> Innovation:
+        catalog = self.catalog
+        if innovation_id not in catalog.by_id:
+            raise NotFoundError(f"innovation '{innovation_id}' not found")
+        return catalog.innovations[catalog.by_id[innovation_id]]
+
+    # ---- writing ----------------------------------------------------------------------------------------
+    def index(
+        self,
+        innovations: Sequence[Innovation] | None = None,
+        gaps: Sequence[Gap] | None = None,
+        replace: bool = True,
+        rebuild: bool = False,
+        delete_innovations: Sequence[str] = (),
+        delete_gaps: Sequence[str] = (),
+        progress: bool = False,
+    ) -> IndexReport:
+        """Write records and a matching index generation in one atomic step.
+
+        ``replace=True`` makes ``innovations`` the whole corpus (records absent from it are removed);
+        ``replace=False`` upserts them. Unchanged texts are neither re-analysed nor re-embedded.
+        ``rebuild=True`` starts the index from scratch (needed after changing the model or stemmer).
+        """
+        started = time.perf_counter()
+        report = IndexReport()
+        with self.store.writer_lock():
+            current = self.store.current_generation()
+            if current is not None and not rebuild:
+                manifest = json.loads((current / "manifest.json").read_text())
+                if {k: manifest.get(k) for k in self._settings_fingerprint()} != self._settings_fingerprint():
+                    rebuild = True
+            existing = self.store.innovation_hashes()
+            incoming = {inv.id: inv for inv in (innovations or [])}
+            removed_ids = set(delete_innovations) & set(existing)
+            if replace and innovations is not None:
+                removed_ids |= set(existing) - set(incoming)
+            changed = [inv for inv in incoming.values()
+                       if rebuild or inv.id not in existing or existing[inv.id][1] != text_hash(inv.text)
+                       or inv.id in removed_ids]
+            changed_ids = {inv.id for inv in changed}
+            metadata_only = [inv for inv in incoming.values() if inv.id not in changed_ids]
+            report.removed = len(removed_ids)
+            report.added = sum(1 for inv in changed if inv.id not in existing)
+            report.updated = len(changed) - report.added
+            report.unchanged = len(metadata_only)
+
+            terms = self.analyzer.terms_many([inv.text for inv in changed])
+            vectors, report.embedded = self._embed([inv.text for inv in changed], PASSAGE, progress)
+            gap_list = list(gaps or [])
+            _, gap_embedded = self._embed([g.text for g in gap_list], QUERY, progress)
+            report.embedded += gap_embedded
+            report.gaps = len(gap_list)
+
+            folder = self.store.new_generation()
+            with self.store.transaction() as conn:
+                self.store.delete_innovations(conn, removed_ids)
+                rids = [self.store.upsert_innovation(conn, inv.to_dict(), text_hash(inv.text), t)
+                        for inv, t in zip(changed, terms)]
+                for inv in metadata_only:  # same text: keep vectors and terms, refresh the record
+                    conn.execute("UPDATE innovations SET record = ? WHERE id = ?",
+                                 (json.dumps(inv.to_dict(), ensure_ascii=False), inv.id))
+                if replace and gaps is not None:
+                    keep = {g.id for g in gap_list}
+                    for row in conn.execute("SELECT id FROM gaps").fetchall():
+                        if row[0] not in keep:
+                            self.store.delete_gap(conn, row[0])
+                for gap_id in delete_gaps:
+                    self.store.delete_gap(conn, gap_id)
+                for gap in gap_list:
+                    self.store.upsert_gap(conn, gap.to_dict(), text_hash(gap.text))
+                all_rows = conn.execute("SELECT rid, text_hash, terms FROM innovations ORDER BY rid").fetchall()
+                report.manifest = self._write_generation(folder, current, rebuild, all_rows, rids, vectors)
+                self.store.commit_generation(conn, folder)
+            self.store.prune_generations()
+        self._loaded = None
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _write_generation(
+        self, folder: Path, current: Path | None, rebuild: bool, all_rows: list[tuple], rids: list[int],
+        vectors: np.ndarray,
+    ) -> dict[str, Any]:
+        """Write vectors, BM25, corpus statistics, stem cache and manifest for ``all_rows`` into ``folder``."""
+        dim = self.encoder.dim
+        all_rids = np.array([r[0] for r in all_rows], dtype=np.int64)
+        if current is not None and not rebuild and (current / "vectors.faiss").exists():
+            index = VectorIndex.load(current / "vectors.faiss")
+            stale = np.setdiff1d(index.ids, all_rids)
+            index.remove(stale)
+        else:
+            index = VectorIndex(dim)
+        index.upsert(np.array(rids, dtype=np.int64), vectors)
+        missing = np.setdiff1d(all_rids, index.ids)
+        if len(missing):  # rows without vectors in the reused index (e.g. a rebuild): take them from the cache
+            by_rid = {r[0]: r[1] for r in all_rows}
+            hashes = [by_rid[int(r)] for r in missing]
+            cached = self.store.cached_vectors(self.encoder.model_id, PASSAGE, hashes, dim)
+            if len(cached) < len(hashes):
+                raise StoreError("embedding cache is missing vectors; run 'matcher index --rebuild'")
+            index.upsert(missing, np.vstack([cached[h] for h in hashes]))
+        index.save(folder / "vectors.faiss")
+        lexical = LexicalIndex().build(all_rids, [json.loads(r[2]) for r in all_rows])
+        lexical.save(folder / "lexical")
+        matrix = index.vectors(all_rids) if len(all_rids) else np.zeros((1, dim), dtype=np.float32)
+        mean = matrix.mean(axis=0)
+        cov = np.cov(matrix, rowvar=False) if len(matrix) > 1 else np.zeros((dim, dim))
+        np.savez(folder / "stats.npz", mean=mean.astype(np.float32), cov=cov.astype(np.float32))
+        self.analyzer.save_cache(folder / "stems.json")
+        corpus_hash = hashlib.sha256("".join(f"{r[0]}:{r[1]};" for r in all_rows).encode()).hexdigest()[:16]
+        manifest = {
+            **self._settings_fingerprint(),
+            "model_id": self.encoder.model_id,
+            "dim": dim,
+            "index": "flat-ip",
+            "innovations": len(all_rows),
+            "corpus_hash": corpus_hash,
+            "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "generation": folder.name,
+        }
+        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
+        return manifest
+
+    def _embed(self, texts: Sequence[str], kind: str, progress: bool) -> tuple[np.ndarray, int]:
+        """Vectors for texts, embedding only those not in the cache; returns (vectors, how many were embedded)."""
+        enc = self.encoder
+        hashes = [text_hash(t) for t in texts]
+        cached = self.store.cached_vectors(enc.model_id, kind, hashes, enc.dim)
+        todo = list(dict.fromkeys(h for h in hashes if h not in cached))
+        if todo:
+            first = {h: t for h, t in zip(hashes, texts)}
+            fresh_texts = [first[h] for h in todo]
+            encode = enc.encode_queries if kind == QUERY else enc.encode_passages
+            fresh = encode(fresh_texts, progress=progress)
+            self.store.cache_vectors(enc.model_id, kind, todo, fresh)
+            cached.update(zip(todo, fresh))
+        out = np.vstack([cached[h] for h in hashes]) if hashes else np.empty((0, enc.dim), np.float32)
+        return out.astype(np.float32), len(todo)
+
+    # ---- ranking ----------------------------------------------------------------------------------------
+    def match(
+        self, text: str, region: str | None = None, k: int = 10, filters: Filters | None = None,
+        channels: Channels = "hybrid",
+    ) -> list[Match]:
+        """Top-k innovations for one free text; ``region`` (code or name) excludes that region's own innovations."""
+        return self.match_many([text], [region], k, filters, channels)[0]
+
+    def match_many(
+        self, texts: Sequence[str], regions: Sequence[str | None] | None = None, k: int = 10,
+        filters: Filters | None = None, channels: Channels = "hybrid",
+    ) -> list[list[Match]]:
+        """Top-k innovations for each text; ``regions[i]`` (code or name, or None) is the region of text i."""
+        regions = list(regions) if regions is not None else [None] * len(texts)
+        codes = [self.regions.resolve(r).code if r else None for r in regions]
+        vectors, _ = self._embed(list(texts), QUERY, progress=False)
+        return [self._rank(t, v, c, k, filters, channels) for t, v, c in zip(texts, vectors, codes)]
+
+    def _rank(
+        self, text: str, qvec: np.ndarray, region_code: str | None, k: int, filters: Filters | None,
+        channels: Channels,
+    ) -> list[Match]:
+        state = self._state()
+        cat = state.catalog
+        if not len(cat):
+            return []
+        f = filters or Filters()
+        if region_code:
+            f = f.with_excluded(regions=[region_code])
+        allowed = cat.mask(f)
+        n_allowed = len(cat) if allowed is None else int(allowed.sum())
+        if n_allowed == 0:
+            return []
+        depth = min(max(self.settings.candidates, k), n_allowed)
+        analysis = self.analyzer.analyze(text)
+        query_terms = [t for _, ts in analysis for t in ts]
+
+        lex_all = state.lexical.scores(query_terms)[state.lexical_pos]  # aligned with catalog positions
+        lex_masked = lex_all if allowed is None else np.where(allowed, lex_all, -np.inf)
+        cand = set()
+        if channels in ("hybrid", "lexical"):
+            top = np.argpartition(-lex_masked, depth - 1)[:depth]
+            cand.update(int(p) for p in top if np.isfinite(lex_masked[p]))
+        if channels in ("hybrid", "dense"):
+            allowed_rids = None if allowed is None else cat.rids[allowed]
+            _, ids = state.vectors.search(qvec, depth, allowed_rids)
+            cand.update(cat.position[int(r)] for r in ids[0] if r >= 0)
+        positions = np.array(sorted(cand), dtype=np.int64)
+        dense = state.vectors.vectors(cat.rids[positions]) @ qvec
+        lexical = lex_all[positions]
+        if channels == "dense":
+            fused = dense.astype(np.float64)
+        elif channels == "lexical":
+            fused = lexical.astype(np.float64) + 1e-6 * dense  # dense only breaks ties among zero BM25
+        else:
+            d_std = float(np.sqrt(max(qvec @ state.cov @ qvec, 1e-12)))
+            fused = fuse(
+                ChannelScores(dense, float(qvec @ state.mean), d_std),
+                ChannelScores(lexical, float(lex_all.mean()), float(lex_all.std()) or 1.0),
+                method=self.settings.fusion, dense_weight=self.settings.dense_weight, rrf_k=self.settings.rrf_k,
+            )
+        order = np.lexsort((positions, -fused))[:k]
+        weights = {t: state.lexical.idf(t) for t in set(query_terms)}
+        surfaces = [(tok.surface, ts) for tok, ts in analysis]
+        out = []
+        for rank, i in enumerate(order, start=1):
+            inv = cat.innovations[int(positions[i])]
+            doc_terms = set(self.analyzer.terms(inv.text))
+            out.append(Match(
+                innovation=inv, rank=rank, score=round(float(fused[i]), 6), dense=round(float(dense[i]), 6),
+                lexical=round(float(lexical[i]), 6), matched_terms=matched_surfaces(surfaces, doc_terms),
+                best_sentence=best_sentence(inv.description, weights, self.analyzer.terms),
+            ))
+        return out
