@@ -120,7 +120,8 @@ class SentenceTransformerEncoder(Encoder):
         except Exception as exc:  # the library raises OSError, ValueError, HF errors ...
             hint = " (HF_HUB_OFFLINE is set: only models already in the local cache load)" if offline else ""
             raise ConfigError(f"cannot load sentence-transformers model '{name_or_path}'{hint}: {exc}") from exc
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim() or 0)
         base = model_id or (str(local.resolve()) if local.exists() else name_or_path)
         self.model_id = f"st/{base}"
         if self.query_prompt or self.passage_prompt:
