@@ -1,0 +1,55 @@
+"""Shared fixtures: the tiny hand-labelled Indonesian corpus, and a real store built from it once per session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from matcher.config import Settings
+from matcher.encoders import E5Encoder
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def e5_encoder() -> E5Encoder:
+    return E5Encoder()
+
+
+@pytest.fixture(scope="session")
+def regions():
+    from matcher.regions import Regions
+
+    return Regions.load()
+
+
+@pytest.fixture(scope="session")
+def mini(regions):
+    from matcher.corpus import load_gaps, load_innovations, load_qrels
+
+    return (
+        load_innovations(FIXTURES / "mini_innovations.jsonl", regions),
+        load_gaps(FIXTURES / "mini_gaps.jsonl", regions),
+        load_qrels(FIXTURES / "mini_qrels.tsv"),
+    )
+
+
+@pytest.fixture(scope="session")
+def _mini_home(tmp_path_factory, e5_encoder, regions, mini) -> Path:
+    from matcher.pipeline import Matcher
+
+    home = tmp_path_factory.mktemp("mini-home")
+    Matcher(Settings(home=home), encoder=e5_encoder, regions=regions).index(mini[0], mini[1])
+    return home
+
+
+@pytest.fixture
+def mini_matcher(_mini_home, tmp_path, e5_encoder, regions):
+    """A Matcher on a private copy of the indexed mini corpus (tests may write to it)."""
+    from matcher.pipeline import Matcher
+
+    home = tmp_path / "home"
+    shutil.copytree(_mini_home, home)
+    return Matcher(Settings(home=home), encoder=e5_encoder, regions=regions)
