@@ -104,5 +104,5 @@ def evaluate(
         judged = {g: js for g, js in judged.items() if g in gap_ids}
     todo = [g for g in gaps if g.id in judged]
     results = matcher.match_many([g.text for g in todo], [g.region_code for g in todo], k=k, channels=channels)
-    rankings = {g.id: [m.innovation.id for m in ms] for g, ms in zip(todo, results)}
+    rankings = {g.id: [m.innovation.id for m in ms] for g, ms in zip(todo, results, strict=False)}
     return score_rankings(rankings, judged, k)

@@ -203,7 +203,7 @@ class Matcher:
             with self.store.transaction() as conn:
                 self.store.delete_innovations(conn, removed_ids)
                 rids = [self.store.upsert_innovation(conn, inv.to_dict(), text_hash(inv.text), t)
-                        for inv, t in zip(changed, terms)]
+                        for inv, t in zip(changed, terms, strict=False)]
                 for inv in metadata_only:  # same text: keep vectors and terms, refresh the record
                     conn.execute("UPDATE innovations SET record = ? WHERE id = ?",
                                  (json.dumps(inv.to_dict(), ensure_ascii=False), inv.id))
@@ -275,12 +275,12 @@ class Matcher:
         cached = self.store.cached_vectors(enc.model_id, kind, hashes, enc.dim)
         todo = list(dict.fromkeys(h for h in hashes if h not in cached))
         if todo:
-            first = {h: t for h, t in zip(hashes, texts)}
+            first = {h: t for h, t in zip(hashes, texts, strict=False)}
             fresh_texts = [first[h] for h in todo]
             encode = enc.encode_queries if kind == QUERY else enc.encode_passages
             fresh = encode(fresh_texts, progress=progress)
             self.store.cache_vectors(enc.model_id, kind, todo, fresh)
-            cached.update(zip(todo, fresh))
+            cached.update(zip(todo, fresh, strict=False))
         out = np.vstack([cached[h] for h in hashes]) if hashes else np.empty((0, enc.dim), np.float32)
         return out.astype(np.float32), len(todo)
 
@@ -300,7 +300,7 @@ class Matcher:
         regions = list(regions) if regions is not None else [None] * len(texts)
         codes = [self.regions.resolve(r).code if r else None for r in regions]
         vectors, _ = self._embed(list(texts), QUERY, progress=False)
-        return [self._rank(t, v, c, k, filters, channels) for t, v, c in zip(texts, vectors, codes)]
+        return [self._rank(t, v, c, k, filters, channels) for t, v, c in zip(texts, vectors, codes, strict=False)]
 
     def _rank(
         self, text: str, qvec: np.ndarray, region_code: str | None, k: int, filters: Filters | None,

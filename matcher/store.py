@@ -195,7 +195,7 @@ class Store:
         with self.transaction() as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO embeddings(model, kind, text_hash, vector) VALUES (?, ?, ?, ?)",
-                [(model, kind, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in zip(hashes, vectors)],
+                [(model, kind, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in zip(hashes, vectors, strict=False)],
             )
 
     # ---- index generations ------------------------------------------------------------------------------
