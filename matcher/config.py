@@ -37,6 +37,14 @@ class Settings(BaseSettings):
     candidates: int = Field(100, ge=1, description="Candidates fetched from each channel before fusion.")
     max_text_chars: int = Field(5000, ge=100)
 
+    # regency recommendations: weights of the prior score parts (added to the gap relevance, a z-score scale)
+    prior_maturity: float = Field(0.1, ge=0.0)
+    prior_recognition: float = Field(0.1, ge=0.0)
+    prior_proximity: float = Field(0.1, ge=0.0)
+    prior_similarity: float = Field(0.05, ge=0.0)
+    mmr_lambda: float = Field(0.75, ge=0.0, le=1.0, description="1 = no diversification.")
+    good_match: float = Field(2.0, description="Fused score from which a gap counts as having a good candidate.")
+
     # service
     read_requires_key: bool = False
     rate_limit_per_minute: int = Field(600, ge=1)

@@ -268,6 +268,27 @@ class Matcher:
         (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
         return manifest
 
+    def save_gaps(self, gaps: Sequence[Gap]) -> int:
+        """Store (insert or replace) gap statements, embedding them now so recommendations never wait on it.
+
+        Gaps are not part of the innovation index, so no new generation is written; returns texts embedded.
+        """
+        _, embedded = self._embed([g.text for g in gaps], QUERY, progress=False)
+        with self.store.transaction() as conn:
+            for gap in gaps:
+                self.store.upsert_gap(conn, gap.to_dict(), text_hash(gap.text))
+        return embedded
+
+    def delete_gap(self, gap_id: str) -> None:
+        """Remove one gap statement; NotFoundError when there is none with that id."""
+        with self.store.transaction() as conn:
+            if not self.store.delete_gap(conn, gap_id):
+                raise NotFoundError(f"gap '{gap_id}' not found")
+
+    def gaps(self, region_code: str | None = None) -> list[Gap]:
+        """Stored gap statements, of one kabupaten/kota or of all."""
+        return [Gap.from_dict(g) for g in self.store.gaps(region_code)]
+
     def _embed(self, texts: Sequence[str], kind: str, progress: bool) -> tuple[np.ndarray, int]:
         """Vectors for texts, embedding only those not in the cache; returns (vectors, how many were embedded)."""
         enc = self.encoder
@@ -301,6 +322,23 @@ class Matcher:
         codes = [self.regions.resolve(r).code if r else None for r in regions]
         vectors, _ = self._embed(list(texts), QUERY, progress=False)
         return [self._rank(t, v, c, k, filters, channels) for t, v, c in zip(texts, vectors, codes, strict=False)]
+
+    def match_gaps(
+        self, gaps: Sequence[Gap], k: int = 10, filters: Filters | None = None
+    ) -> list[list[Match]]:
+        """Top-k innovations for each stored gap, excluding the gap's own region.
+
+        Gap vectors come from the embedding cache (gaps are embedded when they are stored), so regency
+        recommendations and batch runs embed nothing at request time.
+        """
+        vectors, _ = self._embed([g.text for g in gaps], QUERY, progress=False)
+        return [self._rank(g.text, v, g.region_code, k, filters, "hybrid") for g, v in zip(gaps, vectors, strict=True)]
+
+    def innovation_vectors(self, innovation_ids: Sequence[str]) -> np.ndarray:
+        """Stored dense vectors of indexed innovations: shape (len(ids), dim)."""
+        state = self._state()
+        rids = [state.catalog.rids[state.catalog.by_id[i]] for i in innovation_ids]
+        return state.vectors.vectors(np.array(rids, dtype=np.int64))
 
     def _rank(
         self, text: str, qvec: np.ndarray, region_code: str | None, k: int, filters: Filters | None,

@@ -47,6 +47,16 @@ CREATE TABLE IF NOT EXISTS embeddings (
     vector BLOB NOT NULL,
     PRIMARY KEY (model, kind, text_hash)
 );
+CREATE TABLE IF NOT EXISTS shortlist (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    region_code TEXT NOT NULL,
+    innovation_id TEXT NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('shortlisted', 'rejected', 'replicated')),
+    note TEXT NOT NULL DEFAULT '',
+    who TEXT NOT NULL DEFAULT '',
+    created_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS shortlist_region ON shortlist(region_code, innovation_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -172,6 +182,30 @@ class Store:
     @staticmethod
     def delete_gap(conn: sqlite3.Connection, gap_id: str) -> bool:
         return conn.execute("DELETE FROM gaps WHERE id = ?", (gap_id,)).rowcount > 0
+
+    # ---- shortlist decisions (history kept; the latest per region and innovation counts) ------------------
+    def add_decision(self, region_code: str, innovation_id: str, decision: str, note: str = "", who: str = "") -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO shortlist(region_code, innovation_id, decision, note, who, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (region_code, innovation_id, decision, note, who, time.time()),
+            )
+
+    def decisions(self, region_code: str) -> list[dict[str, Any]]:
+        """Current decision per innovation for a region (latest wins), oldest first."""
+        rows = self._conn.execute(
+            "SELECT region_code, innovation_id, decision, note, who, created_at FROM shortlist s "
+            "WHERE region_code = ? AND seq = (SELECT MAX(seq) FROM shortlist t WHERE t.region_code = s.region_code "
+            "AND t.innovation_id = s.innovation_id) ORDER BY seq",
+            (region_code,),
+        ).fetchall()
+        keys = ("region_code", "innovation_id", "decision", "note", "who", "created_at")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    def replicated(self, region_code: str) -> set[str]:
+        """Innovations this region has already replicated: never recommended to it again."""
+        return {d["innovation_id"] for d in self.decisions(region_code) if d["decision"] == "replicated"}
 
     # ---- embedding cache --------------------------------------------------------------------------------
     def cached_vectors(self, model: str, kind: str, hashes: Sequence[str], dim: int) -> dict[str, np.ndarray]:
