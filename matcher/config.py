@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     query_prompt: str | None = Field(None, description="Prefix for queries with sentence-transformers (e.g. 'query: ').")
     passage_prompt: str | None = Field(None, description="Prefix for passages with sentence-transformers (e.g. 'passage: ').")
 
+    embed_title: bool = Field(False, description="Embed 'title. description' instead of the description alone.")
+
     # lexical channel
     stemmer: Literal["sastrawi", "snowball", "none"] = "sastrawi"
 
