@@ -19,6 +19,7 @@ from matcher.corpus import Gap, Innovation, Judgment
 
 if TYPE_CHECKING:
     from matcher.pipeline import Channels, Matcher
+    from matcher.recommend import RecommendOptions
 
 RELEVANT = 2
 
@@ -106,3 +107,31 @@ def evaluate(
     results = matcher.match_many([g.text for g in todo], [g.region_code for g in todo], k=k, channels=channels)
     rankings = {g.id: [m.innovation.id for m in ms] for g, ms in zip(todo, results, strict=False)}
     return score_rankings(rankings, judged, k)
+
+
+def evaluate_regions(
+    matcher: Matcher,
+    gaps: Sequence[Gap],
+    innovations: Sequence[Innovation],
+    qrels: Sequence[Judgment],
+    k: int = 10,
+    gap_ids: set[str] | None = None,
+    options: RecommendOptions | None = None,
+) -> EvalResult:
+    """Quality of regency recommendations: an innovation's relevance to a regency is its best judgment
+    over the regency's gaps; regencies are ranked from the gaps stored in ``matcher``."""
+    from matcher.recommend import recommend_many
+
+    judged = usable_judgments(gaps, innovations, qrels)
+    if gap_ids is not None:
+        judged = {g: js for g, js in judged.items() if g in gap_ids}
+    region_of = {g.id: g.region_code for g in gaps}
+    per_region: dict[str, dict[str, int]] = defaultdict(dict)
+    for gap_id, js in judged.items():
+        bucket = per_region[region_of[gap_id]]
+        for inv_id, rel in js.items():
+            bucket[inv_id] = max(bucket.get(inv_id, 0), rel)
+    regions = sorted(per_region)
+    recs = recommend_many(matcher, regions, k=k, options=options)
+    rankings = {r: [x.innovation.id for x in rs] for r, rs in zip(regions, recs, strict=True)}
+    return score_rankings(rankings, dict(per_region), k)
