@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 PIP_FLAGS := --quiet --disable-pip-version-check
 PORT ?= 8000
+HOST ?= 127.0.0.1
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install install-dev run test lint bench clean
+.PHONY: install install-dev browser run test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +29,16 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
+# Browser tests drive Debian's chromium through Playwright (Playwright's own browser download does not work here).
+browser:
+	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+# The main job: validate and index the bundled corpus, show one hub regency's matches, then serve the mentor page.
 run: install
 	$(BIN)/matcher demo
+	$(BIN)/matcher serve --host $(HOST) --port $(PORT)
 
-test: install-dev
+test: install-dev browser
 	$(BIN)/python -m pytest -q
 
 lint: install-dev

@@ -343,11 +343,19 @@ class Matcher:
         vectors, _ = self._embed([g.text for g in gaps], QUERY, progress=False)
         return [self._rank(g.text, v, g.region_code, k, filters, "hybrid") for g, v in zip(gaps, vectors, strict=True)]
 
-    def innovation_vectors(self, innovation_ids: Sequence[str]) -> np.ndarray:
-        """Stored dense vectors of indexed innovations: shape (len(ids), dim)."""
+    def innovation_vectors(self, innovation_ids: Sequence[str], centered: bool = False) -> np.ndarray:
+        """Stored dense vectors of indexed innovations: shape (len(ids), dim).
+
+        ``centered=True`` subtracts the corpus mean and renormalises: e5 vectors share a large common
+        component, and without it every pair of innovations looks alike (cosine ~0.8).
+        """
         state = self._state()
         rids = [state.catalog.rids[state.catalog.by_id[i]] for i in innovation_ids]
-        return state.vectors.vectors(np.array(rids, dtype=np.int64))
+        vectors = state.vectors.vectors(np.array(rids, dtype=np.int64))
+        if centered and len(vectors):
+            vectors = vectors - state.mean
+            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return vectors
 
     def _rank(
         self, text: str, qvec: np.ndarray, region_code: str | None, k: int, filters: Filters | None,

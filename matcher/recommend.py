@@ -70,7 +70,7 @@ class RecommendOptions:
     similarity: float = 0.05
     secondary_gaps: float = 0.25
     mmr_lambda: float = 0.75
-    good_match: float = 2.0
+    good_match: float = 4.5
     depth: int = 30
 
     @classmethod
@@ -124,8 +124,7 @@ def _mmr(scores: np.ndarray, vectors: np.ndarray, k: int, lam: float, must: Sequ
 
     ``must`` holds candidates that have to be in the list (best answers to high-priority gaps).
     """
-    span = float(scores.max() - scores.min()) or 1.0
-    rel = (scores - scores.min()) / span
+    rel = scores / (float(np.abs(scores).max()) or 1.0)
     sims = vectors @ vectors.T
     chosen: list[int] = []
     left = list(range(len(scores)))
@@ -185,7 +184,7 @@ def recommend_many(
         for gap, matches in zip(gaps, per_gap, strict=True):
             if gap.priority == 1 and matches and matches[0].score >= opts.good_match:
                 must.append(ids.index(matches[0].innovation.id))
-        vectors = matcher.innovation_vectors(ids)
+        vectors = matcher.innovation_vectors(ids, centered=True)
         chosen = _mmr(scores, vectors, k, opts.mmr_lambda, must)
         chosen.sort(key=lambda i: -scores[i])
         recs = []

@@ -1,0 +1,71 @@
+"""Regency recommendations on the real engine: aggregation, priors, exclusions, coverage and diversity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matcher.corpus import Gap
+from matcher.recommend import RecommendOptions, _mmr, recommend, recommend_many
+
+
+def _ids(recs):
+    return [r.innovation.id for r in recs]
+
+
+def test_recommend_is_recommend_many_of_one(mini_matcher):
+    assert _ids(recommend(mini_matcher, "81.03", k=4)) == _ids(recommend_many(mini_matcher, ["81.03"], k=4)[0])
+
+
+def test_recommendations_explain_themselves(mini_matcher):
+    recs = recommend(mini_matcher, "Kabupaten Kepulauan Tanimbar", k=3)
+    assert recs[0].innovation.id == "M1"  # the boat referral answers the island maternal-health gap
+    top = recs[0]
+    assert set(top.parts) == {"relevance", "maturity", "recognition", "proximity", "similarity"}
+    assert top.score == pytest.approx(sum(top.parts.values()), abs=1e-4)
+    assert top.gaps[0].gap_id == "MG1" and top.gaps[0].matched_terms
+    assert top.distance_km is not None and top.distance_km > 0
+    assert top.parts["recognition"] > 0  # M1 is a Top 45 winner
+    assert [r.rank for r in recs] == [1, 2, 3]
+
+
+def test_own_and_replicated_innovations_are_excluded(mini_matcher):
+    mini_matcher.save_gaps([Gap("MG9", "73.71", "Bayi baru lahir belum punya akta kelahiran dan KIA.", priority=1)])
+    assert "M3" not in _ids(recommend(mini_matcher, "73.71", k=8))  # Makassar's own innovation
+    assert "M3" in _ids(recommend(mini_matcher, "73.72", k=8))
+    mini_matcher.store.add_decision("73.72", "M3", "replicated", note="sudah jalan", who="tester")
+    assert "M3" not in _ids(recommend(mini_matcher, "73.72", k=8))
+
+
+def test_gap_changes_take_effect_without_reindexing(mini_matcher):
+    generation = mini_matcher.manifest["generation"]
+    assert recommend(mini_matcher, "33.72", k=1)[0].innovation.id == "M4"
+    mini_matcher.save_gaps([Gap("MG3", "33.72", "Warga mengadu lewat WhatsApp tapi OPD lambat menindaklanjuti.")])
+    assert recommend(mini_matcher, "33.72", k=1)[0].innovation.id == "M6"
+    mini_matcher.delete_gap("MG3")
+    assert recommend(mini_matcher, "33.72", k=3) == []
+    assert mini_matcher.manifest["generation"] == generation
+
+
+def test_high_priority_gaps_are_represented(mini_matcher):
+    mini_matcher.save_gaps([
+        Gap("P1", "35.73", "Sampah plastik sekolah menumpuk dan siswa tidak memilah sampah.", priority=3),
+        Gap("P2", "35.73", "Ibu hamil di desa terpencil melahirkan jauh dari rumah sakit, perlu tempat singgah.",
+            priority=1),
+    ])
+    options = RecommendOptions(good_match=0.0)  # any candidate counts as good here
+    recs = recommend(mini_matcher, "35.73", k=1, options=options)
+    assert recs[0].gaps[0].gap_id == "P2"
+
+
+def test_mmr_prefers_variety_among_near_duplicates():
+    vectors = np.array([[1.0, 0.0], [0.999, 0.045], [0.0, 1.0]], dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    scores = np.array([1.0, 0.99, 0.8])
+    assert sorted(_mmr(scores, vectors, 2, lam=0.6, must=[])) == [0, 2]
+    assert sorted(_mmr(scores, vectors, 2, lam=1.0, must=[])) == [0, 1]  # no diversification
+    assert 1 in _mmr(scores, vectors, 2, lam=0.6, must=[1])
+
+
+def test_regions_without_gaps_get_nothing(mini_matcher):
+    assert recommend_many(mini_matcher, ["11.01", "81.03"], k=2)[0] == []
