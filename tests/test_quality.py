@@ -1,7 +1,7 @@
 """Quality floor on the held-out test split of the bundled evaluation set: a ranking regression fails CI.
 
 Measured when the defaults were chosen on the dev split (zscore fusion, dense weight 0.5): hybrid
-nDCG@10 0.892 on test, lexical 0.876, dense 0.784. The floors sit a little below.
+nDCG@10 0.898 on test (Recall@10 0.946, MRR 0.963), lexical 0.879, dense 0.788. The floors sit a little below.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ def run(tmp_path_factory, e5_encoder, regions):
 def test_hybrid_quality_floor(run):
     hybrid = run("hybrid")
     assert hybrid.queries >= 60
-    assert hybrid.ndcg >= 0.86
-    assert hybrid.recall >= 0.90
+    assert hybrid.ndcg >= 0.87
+    assert hybrid.recall >= 0.91
     assert hybrid.mrr >= 0.93
 
 
