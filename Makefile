@@ -46,7 +46,8 @@ lint: install-dev
 	$(BIN)/mypy matcher
 
 bench: install-dev
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_service.py
 
 clean:
 	rm -rf $(VENV) .matcher

