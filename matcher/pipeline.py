@@ -152,6 +152,33 @@ class Matcher:
             raise NotFoundError(f"innovation '{innovation_id}' not found")
         return catalog.innovations[catalog.by_id[innovation_id]]
 
+    def check(self) -> list[str]:
+        """Problems that make the index disagree with the records (empty when consistent).
+
+        Compares the committed records with the current generation: the same ids in SQLite, FAISS and BM25,
+        the corpus hash of the manifest, and the settings it was built with.
+        """
+        folder = self.store.current_generation()
+        if folder is None:
+            return [f"no index in {self.settings.home}: run 'matcher index'"]
+        problems = []
+        try:
+            state = self._state()
+        except (StoreError, OSError, ValueError, KeyError) as exc:
+            return [f"the index cannot be loaded ({exc}): run 'matcher index --rebuild'"]
+        rows = sorted(self.store.innovation_hashes().values())
+        rids = np.array([r[0] for r in rows], dtype=np.int64)
+        if not np.array_equal(np.sort(state.vectors.ids), rids):
+            problems.append("the vector index and the records hold different innovations")
+        if not np.array_equal(np.sort(state.lexical.ids_), rids):
+            problems.append("the lexical index and the records hold different innovations")
+        corpus_hash = hashlib.sha256("".join(f"{r[0]}:{r[1]};" for r in rows).encode()).hexdigest()[:16]
+        if state.manifest.get("corpus_hash") != corpus_hash:
+            problems.append("the manifest's corpus hash does not match the records")
+        if problems:
+            problems.append("repair with 'matcher index --rebuild' (cached vectors make it quick)")
+        return problems
+
     # ---- writing ----------------------------------------------------------------------------------------
     def index(
         self,

@@ -142,3 +142,13 @@ def test_evaluate_on_the_mini_corpus(mini_matcher, mini):
     result = evaluate(mini_matcher, mini[1], mini[0], mini[2], k=3)
     assert result.queries == 3
     assert result.mrr == pytest.approx(1.0) and result.ndcg > 0.9
+
+
+def test_check_passes_on_a_consistent_store_and_names_a_mismatch(mini_matcher):
+    assert mini_matcher.check() == []
+    with mini_matcher.store.transaction() as conn:  # a record written behind the index's back
+        conn.execute("UPDATE innovations SET text_hash = 'x' WHERE id = 'M1'")
+    problems = mini_matcher.check()
+    assert any("corpus hash" in p for p in problems) and "matcher index --rebuild" in problems[-1]
+    mini_matcher.index(rebuild=True, replace=False)
+    assert mini_matcher.check() == []
