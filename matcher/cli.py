@@ -10,6 +10,7 @@ import json
 import sys
 import tempfile
 import textwrap
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -158,6 +159,44 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The HTTP service and the mentor page (uvicorn); each worker process loads its own engine."""
+    import uvicorn
+
+    if not 1 <= args.port <= 65535 or args.workers < 1:
+        print("matcher: error: --port must be 1..65535 and --workers at least 1", file=sys.stderr)
+        return USER_ERROR
+    print(f"matcher: serving {_settings().home} on http://{args.host}:{args.port} "
+          f"({args.workers} worker{'s' if args.workers > 1 else ''})", file=sys.stderr)
+    uvicorn.run("service.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+                log_level=args.log_level, server_header=False, http="service.http:NoDelayH11Protocol")
+    return 0
+
+
+def _accounts():
+    from matcher.accounts import Accounts
+    from matcher.store import Store
+
+    return Accounts(Store(_settings().home))
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    """API accounts: the key is printed once, alone on stdout; the store keeps only its salted hash."""
+    accounts = _accounts()
+    if args.action == "add":
+        account, key = accounts.add(args.name, args.role)
+        print(f"created {account.role} account '{account.name}'; its API key is below and will not be shown "
+              "again (send it as the X-API-Key header)", file=sys.stderr)
+        print(key)
+    elif args.action == "remove":
+        accounts.remove(args.name)
+        print(f"removed account '{args.name}'; its key no longer works", file=sys.stderr)
+    else:
+        for a in accounts.list():
+            print(f"{a.name}\t{a.role}\t{a.key_id}\t{time.strftime('%Y-%m-%d %H:%M', time.localtime(a.created_at))}")
+    return 0
+
+
 def _add_filter_options(p: argparse.ArgumentParser) -> None:
     from matcher.corpus import AWARDS, SECTORS, STAGES
 
@@ -209,6 +248,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--region", help="kabupaten/kota code or name (default: the first hub regency with gaps)")
     p.add_argument("--k", type=int, default=3)
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("serve", help="run the HTTP service and the mentor web page")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (each loads the engine)")
+    p.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("users", help="API accounts for the service (writes need a key)")
+    users = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    u = users.add_parser("add", help="create an account and print its key once")
+    u.add_argument("name")
+    u.add_argument("--role", required=True, choices=("mentor", "admin"))
+    u = users.add_parser("remove", help="delete an account; its key stops working")
+    u.add_argument("name")
+    users.add_parser("list", help="name, role, key id and creation time of each account")
+    p.set_defaults(func=cmd_users)
+    from matcher.batch_cli import add_batch_commands; add_batch_commands(sub)  # noqa: E702, I001
     return parser
 
 

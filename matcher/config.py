@@ -45,12 +45,16 @@ class Settings(BaseSettings):
     prior_proximity: float = Field(0.1, ge=0.0)
     prior_similarity: float = Field(0.05, ge=0.0)
     mmr_lambda: float = Field(0.75, ge=0.0, le=1.0, description="1 = no diversification.")
-    good_match: float = Field(2.0, description="Fused score from which a gap counts as having a good candidate.")
+    good_match: float = Field(4.5, description="Fused (z-score) score from which a gap counts as having a good candidate.")
 
     # service
-    read_requires_key: bool = False
-    rate_limit_per_minute: int = Field(600, ge=1)
-    cors_origins: list[str] = Field(default_factory=list)
+    read_requires_key: bool = Field(False, description="Reads need an API key too (writes always do).")
+    rate_limit_per_minute: int = Field(600, ge=1, description="Requests per client (key or address) and minute.")
+    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS; empty = CORS off.")
+    max_body_bytes: int = Field(1_048_576, ge=1024, description="Largest request body the service reads (1 MiB).")
+    recommendation_cache_size: int = Field(
+        256, ge=0, description="Regency recommendation lists each service worker keeps (0 = none); keyed by "
+        "everything a list depends on, so a new index, an edited gap or a decision is never served stale.")
 
 
 @lru_cache(maxsize=1)

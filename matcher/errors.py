@@ -63,3 +63,19 @@ class AuthError(MatcherError):
 
 class ForbiddenError(MatcherError):
     """The API key is valid but its role may not do this."""
+
+
+class ConflictError(MatcherError):
+    """The record to create already exists (a gap id, an account name)."""
+
+
+class TooLargeError(MatcherError):
+    """A request or an input is over a size limit (body, text, k)."""
+
+
+class RateLimitError(MatcherError):
+    """Too many requests from one client in the current minute; ``retry_after`` is in seconds."""
+
+    def __init__(self, message: str, retry_after: int = 60):
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from matcher.batch_results import PreviousRow, RegionResult
-from matcher.errors import NotFoundError, ValidationError
-from matcher.errors import Problem as _Problem
+from matcher.errors import NotFoundError, Problem, ValidationError
 from matcher.files import atomic_write_bytes, atomic_write_text, safe_cell, stable_ooxml, unsafe_cell
 from matcher.recommend import Recommendation
 
@@ -140,12 +139,12 @@ def read_previous(folder: Path) -> dict[str, list[PreviousRow]]:
         reader = csv.DictReader(fh)
         missing = {"region_code", "rank", "innovation_id", "innovation_title"} - set(reader.fieldnames or ())
         if missing:
-            raise ValidationError([_Problem(str(path), None, sorted(missing)[0], "column missing")])
+            raise ValidationError([Problem(str(path), None, sorted(missing)[0], "column missing")])
         for n, row in enumerate(reader, start=2):
             try:
                 rank = int(row["rank"])
             except ValueError:
-                raise ValidationError([_Problem(str(path), n, "rank", "not a whole number")]) from None
+                raise ValidationError([Problem(str(path), n, "rank", "not a whole number")]) from None
             out.setdefault(unsafe_cell(row["region_code"]), []).append(
                 PreviousRow(rank, unsafe_cell(row["innovation_id"]), unsafe_cell(row["innovation_title"])))
     return out

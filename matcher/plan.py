@@ -23,7 +23,7 @@ from matcher.plots import label
 from matcher.recommend import GapEvidence
 from matcher.regions import Region
 from matcher.reports import AWARD_LABELS, STAGE_LABELS, render
-from matcher.templates import PLAN, STYLE
+from matcher.templates import PLAN
 
 if TYPE_CHECKING:
     from matcher.pipeline import Matcher
@@ -178,7 +178,7 @@ def _docx(d: PlanDraft) -> bytes:
     doc.core_properties.title = s["title"]
     doc.core_properties.author = "matcher"
     doc.add_heading(s["title"], level=0)
-    doc.add_paragraph(s["status"]).italic = True
+    doc.add_paragraph().add_run(s["status"]).italic = True
     _table(doc, ["Uraian", "Isi"], [list(r) for r in s["identity"]])
     doc.add_heading("1. Kesenjangan yang dijawab", level=1)
     if d.gaps:
@@ -189,7 +189,8 @@ def _docx(d: PlanDraft) -> bytes:
     doc.add_heading("2. Ringkasan inovasi", level=1)
     doc.add_paragraph(d.innovation.description)
     if d.gaps:
-        doc.add_paragraph(f"Bagian yang paling menjawab kesenjangan: “{d.gaps[0].best_sentence}”").italic = True
+        quote = f"Bagian yang paling menjawab kesenjangan: “{d.gaps[0].best_sentence}”"
+        doc.add_paragraph().add_run(quote).italic = True
     doc.add_heading("3. Instansi asal untuk studi tiru", level=1)
     _table(doc, ["Uraian", "Isi"], [list(r) for r in s["contact"]])
     doc.add_heading("4. Tahapan replikasi", level=1)
@@ -211,5 +212,5 @@ def write_plan(draft: PlanDraft, path: Path) -> Path:
     if suffix == ".docx":
         return atomic_write_bytes(Path(path), _docx(draft))
     if suffix in (".html", ".htm"):
-        return atomic_write_text(Path(path), render(PLAN, d=draft, style=STYLE, **sections(draft)))
+        return atomic_write_text(Path(path), render(PLAN, d=draft, **sections(draft)))
     raise ConfigError(f"cannot write a plan as {suffix or 'a file without suffix'!r}: use .docx or .html")

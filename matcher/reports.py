@@ -50,12 +50,13 @@ class FitCost:
 def environment() -> Any:
     """The Jinja2 environment: autoescape on for every template, undefined names are errors."""
     from jinja2 import Environment, StrictUndefined
+    from markupsafe import Markup
 
     env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
     env.globals.update(
         label=label, part=lambda p: PART_LABELS.get(p, p), change=lambda c: CHANGE_LABELS.get(c, c),
         stage=lambda s: STAGE_LABELS.get(s or "", s or "-"), award=lambda a: AWARD_LABELS.get(a or "", a or "-"),
-        style=STYLE,
+        parts=tuple(PART_LABELS), style=Markup(STYLE),  # our own constant CSS: escaping would break its quotes
     )
     return env
 

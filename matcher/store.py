@@ -58,7 +58,18 @@ CREATE TABLE IF NOT EXISTS shortlist (
 );
 CREATE INDEX IF NOT EXISTS shortlist_region ON shortlist(region_code, innovation_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS accounts (
+    key_id TEXT PRIMARY KEY,
+    name TEXT UNIQUE NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('mentor', 'admin')),
+    salt BLOB NOT NULL,
+    key_hash BLOB NOT NULL,
+    params TEXT NOT NULL,
+    created_at REAL NOT NULL
+);
 """
+# Columns added after a table first shipped: (table, column, declaration), added on open when missing.
+MIGRATIONS = (("shortlist", "account", "TEXT NOT NULL DEFAULT ''"),)
 
 
 def text_hash(text: str) -> str:
@@ -95,6 +106,9 @@ class Store:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.executescript(SCHEMA)
+            for table, column, declaration in MIGRATIONS:
+                if column not in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the store at {self.db_path}: {exc}") from exc
         return conn
@@ -184,28 +198,55 @@ class Store:
         return conn.execute("DELETE FROM gaps WHERE id = ?", (gap_id,)).rowcount > 0
 
     # ---- shortlist decisions (history kept; the latest per region and innovation counts) ------------------
-    def add_decision(self, region_code: str, innovation_id: str, decision: str, note: str = "", who: str = "") -> None:
+    def add_decision(self, region_code: str, innovation_id: str, decision: str, note: str = "", who: str = "",
+                     account: str = "") -> None:
+        """Record a decision; ``who`` is the person as written, ``account`` the API account that made it."""
         with self.transaction() as conn:
             conn.execute(
-                "INSERT INTO shortlist(region_code, innovation_id, decision, note, who, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (region_code, innovation_id, decision, note, who, time.time()),
+                "INSERT INTO shortlist(region_code, innovation_id, decision, note, who, account, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (region_code, innovation_id, decision, note, who, account, time.time()),
             )
 
     def decisions(self, region_code: str) -> list[dict[str, Any]]:
         """Current decision per innovation for a region (latest wins), oldest first."""
         rows = self._conn.execute(
-            "SELECT region_code, innovation_id, decision, note, who, created_at FROM shortlist s "
+            "SELECT region_code, innovation_id, decision, note, who, created_at, account FROM shortlist s "
             "WHERE region_code = ? AND seq = (SELECT MAX(seq) FROM shortlist t WHERE t.region_code = s.region_code "
             "AND t.innovation_id = s.innovation_id) ORDER BY seq",
             (region_code,),
         ).fetchall()
-        keys = ("region_code", "innovation_id", "decision", "note", "who", "created_at")
+        keys = ("region_code", "innovation_id", "decision", "note", "who", "created_at", "account")
         return [dict(zip(keys, r, strict=True)) for r in rows]
 
     def replicated(self, region_code: str) -> set[str]:
         """Innovations this region has already replicated: never recommended to it again."""
         return {d["innovation_id"] for d in self.decisions(region_code) if d["decision"] == "replicated"}
+
+    def gap_counts(self) -> dict[str, int]:
+        """region code -> number of stored gaps, for listing regions without loading gap records."""
+        return dict(self._conn.execute("SELECT region_code, COUNT(*) FROM gaps GROUP BY region_code").fetchall())
+
+    # ---- API accounts (only a salted hash of each key is stored; see matcher.accounts) -------------------
+    _ACCOUNT = "key_id, name, role, salt, key_hash, params, created_at"
+
+    def add_account(self, row: dict[str, Any]) -> None:
+        """Insert an account row (keys of ``_ACCOUNT``); sqlite3.IntegrityError when the name is taken."""
+        with self.transaction() as conn:
+            conn.execute(f"INSERT INTO accounts({self._ACCOUNT}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         tuple(row[k] for k in self._ACCOUNT.split(", ")))
+
+    def account(self, key_id: str) -> dict[str, Any] | None:
+        row = self._conn.execute(f"SELECT {self._ACCOUNT} FROM accounts WHERE key_id = ?", (key_id,)).fetchone()
+        return dict(zip(self._ACCOUNT.split(", "), row, strict=True)) if row else None
+
+    def accounts(self) -> list[dict[str, Any]]:
+        rows = self._conn.execute(f"SELECT {self._ACCOUNT} FROM accounts ORDER BY name").fetchall()
+        return [dict(zip(self._ACCOUNT.split(", "), r, strict=True)) for r in rows]
+
+    def delete_account(self, name: str) -> bool:
+        with self.transaction() as conn:
+            return conn.execute("DELETE FROM accounts WHERE name = ?", (name,)).rowcount > 0
 
     # ---- embedding cache --------------------------------------------------------------------------------
     def cached_vectors(self, model: str, kind: str, hashes: Sequence[str], dim: int) -> dict[str, np.ndarray]:

@@ -53,8 +53,8 @@ Model {{ info.model }}, fusi {{ info.fusion }}, katalog {{ info.catalog }}.</p>
 {{ stage(inv.stage) }} · {{ award(inv.award) }}</span></td>
 <td>{{ inv.institution or "-" }}<br><span class="muted">{{ rec.origin_name or "-" }}{% if rec.distance_km is not none %},
 {{ "%.0f"|format(rec.distance_km) }} km{% endif %}</span></td>
-<td>{{ "%.2f"|format(rec.score) }}<br><span class="muted">{% for p, v in rec.parts.items() %}{{ part(p) }}
-{{ "%.2f"|format(v) }}{% if not loop.last %} · {% endif %}{% endfor %}</span></td>
+<td>{{ "%.2f"|format(rec.score) }}<br><span class="muted">{% for p in parts if p in rec.parts %}{{ part(p) }}
+{{ "%.2f"|format(rec.parts[p]) }}{% if not loop.last %} · {% endif %}{% endfor %}</span></td>
 <td>{% if ev %}Menjawab {{ ev.gap_id }} (prioritas {{ ev.priority }}){% if rec.gaps|length > 1 %} dan
 {{ rec.gaps|length - 1 }} kesenjangan lain{% endif %}.<br>{% for t in ev.matched_terms %}<span class="tag">{{ t }}</span>
 {% endfor %}<br><em>“{{ ev.best_sentence }}”</em>{% endif %}</td></tr>

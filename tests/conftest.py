@@ -53,3 +53,27 @@ def mini_matcher(_mini_home, tmp_path, e5_encoder, regions):
     home = tmp_path / "home"
     shutil.copytree(_mini_home, home)
     return Matcher(Settings(home=home), encoder=e5_encoder, regions=regions)
+
+
+@pytest.fixture(scope="session")
+def _batch_home(tmp_path_factory, e5_encoder, regions, mini) -> Path:
+    """The mini innovations plus a hostile one (formula and HTML in its title), and gaps for all six regencies
+    of Gorontalo (75), indexed once: what the batch, plan and report tests run on."""
+    from matcher.corpus import load_gaps, load_innovations
+    from matcher.pipeline import Matcher
+
+    home = tmp_path_factory.mktemp("batch-home")
+    innovations = [*mini[0], *load_innovations(FIXTURES / "evil_innovations.jsonl", regions)]
+    gaps = load_gaps(FIXTURES / "batch_gaps.jsonl", regions)
+    Matcher(Settings(home=home), encoder=e5_encoder, regions=regions).index(innovations, gaps)
+    return home
+
+
+@pytest.fixture
+def batch_matcher(_batch_home, tmp_path, e5_encoder, regions):
+    """A Matcher on a private copy of the batch store (tests may add shortlist decisions or gaps)."""
+    from matcher.pipeline import Matcher
+
+    home = tmp_path / "batch-home"
+    shutil.copytree(_batch_home, home)
+    return Matcher(Settings(home=home), encoder=e5_encoder, regions=regions)

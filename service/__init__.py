@@ -1,0 +1,1 @@
+"""The matcher HTTP service and the mentor web page; ``service.app.create_app()`` builds it."""

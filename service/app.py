@@ -1,0 +1,105 @@
+"""The FastAPI application: ``create_app()`` builds it, its lifespan loads the engine once per process.
+
+Run it with ``matcher serve`` (uvicorn). The API is documented at ``/openapi.json``; the Swagger and ReDoc
+pages are off because they load scripts from a CDN and inline, which the CSP forbids and offline use rules out.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from fastapi import Depends, FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware import Middleware
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from matcher.accounts import Accounts
+from matcher.config import Settings, get_settings
+from matcher.errors import MatcherError, StoreError
+from matcher.pipeline import Matcher
+from matcher.store import Store
+from service.cache import RecommendationCache
+from service.deps import Engine, reader
+from service.errors import handle_error
+from service.middleware import BodyLimit, RateLimit, SecurityHeaders
+from service.routes import (
+    accounts,
+    gaps,
+    health,
+    innovations,
+    match,
+    recommendations,
+    regions,
+    shortlist,
+    web,
+)
+from service.schemas import ErrorPublic
+
+log = logging.getLogger("matcher.service")
+API_ROUTERS = (accounts.router, regions.router, gaps.router, recommendations.router, match.router, innovations.router,
+               shortlist.router)
+ERROR_TEXTS = {400: "Bad request", 401: "Missing or invalid API key", 403: "The key's role may not do this",
+               404: "Not found", 409: "Conflict", 413: "Too large", 422: "Invalid input", 429: "Rate limited",
+               503: "No usable index"}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorPublic, "description": text} for status, text in ERROR_TEXTS.items()}
+
+
+def _version() -> str:
+    try:
+        return version("matcher")
+    except PackageNotFoundError:
+        return "0"
+
+
+def _middleware(settings: Settings) -> list[Middleware]:
+    """Outermost first: every answer, refusals included, gets the security headers (and CORS when configured)."""
+    stack = [Middleware(SecurityHeaders)]
+    if settings.cors_origins:
+        stack.append(Middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                                allow_methods=["GET", "POST", "PUT", "DELETE"],
+                                allow_headers=["X-API-Key", "Content-Type"]))
+    stack += [Middleware(RateLimit, per_minute=settings.rate_limit_per_minute),
+              Middleware(BodyLimit, max_bytes=settings.max_body_bytes)]
+    return stack
+
+
+def create_app(settings: Settings | None = None, matcher: Matcher | None = None) -> FastAPI:
+    """The service over the store in ``settings.home`` (default: settings from the environment).
+
+    ``matcher`` lets tests share an already loaded encoder; the app otherwise builds its own in the lifespan.
+    """
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        m = matcher or Matcher(settings)
+        try:
+            m.encoder  # noqa: B018 - load the model now, not on the first request
+            m.catalog  # noqa: B018 - and the index
+        except StoreError as exc:  # served anyway: /health says what is wrong until an index exists
+            log.warning("%s", exc)
+        app.state.engine = Engine(settings, m, Accounts(Store(settings.home)),
+                                  RecommendationCache(settings.recommendation_cache_size))
+        yield
+
+    app = FastAPI(
+        title="matcher", version=_version(), lifespan=lifespan, middleware=_middleware(settings),
+        description="Recommends proven public-service innovations for Indonesian kabupaten/kota to replicate. "
+                    "Writes need an X-API-Key (roles mentor and admin).",
+        docs_url=None, redoc_url=None, openapi_url="/openapi.json",
+    )
+    for exc_class in (MatcherError, RequestValidationError, HTTPException, Exception):
+        app.add_exception_handler(exc_class, handle_error)
+    app.include_router(health.router, responses={503: ERRORS[503]})
+    for router in API_ROUTERS:
+        app.include_router(router, dependencies=[Depends(reader)], responses=ERRORS)
+    app.include_router(web.router)
+    app.mount("/static", StaticFiles(directory=web.WEB), name="static")
+    return app

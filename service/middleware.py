@@ -1,0 +1,126 @@
+"""Plain ASGI middleware for what must hold on every request: security headers, the body limit, the rate limit.
+
+They run outside the app's exception handlers, so they answer with ``service.errors.error_response``
+directly; the error shape is the same as everywhere else.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from matcher.errors import RateLimitError, TooLargeError
+from service.errors import error_response
+
+# No inline script or style anywhere, nothing from another origin: the page must work offline anyway.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "font-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = {
+    b"content-security-policy": CSP.encode(),
+    b"x-content-type-options": b"nosniff",
+    b"x-frame-options": b"DENY",
+    b"referrer-policy": b"no-referrer",
+    b"cross-origin-opener-policy": b"same-origin",
+    b"permissions-policy": b"camera=(), microphone=(), geolocation=()",
+}
+BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+UNLIMITED_PATHS = ("/static/", "/health")
+
+
+class SecurityHeaders:
+    """Adds CSP and friends to every response; API answers also get ``Cache-Control: no-store``."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        static = scope["path"].startswith("/static/") or scope["path"] == "/"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in SECURITY_HEADERS]
+                headers += list(SECURITY_HEADERS.items())
+                if not any(k.lower() == b"cache-control" for k, _ in headers):
+                    headers.append((b"cache-control", b"no-cache" if static else b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimit:
+    """Refuses bodies over ``max_bytes`` with 413 before any route reads them (declared or streamed length)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app, self.max_bytes = app, max_bytes
+
+    def _too_large(self, size: int | None = None) -> TooLargeError:
+        what = f"{size:,} bytes" if size is not None else f"over {self.max_bytes:,} bytes"
+        return TooLargeError(f"request body is {what}; the limit is {self.max_bytes:,} bytes")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            return await error_response(self._too_large(int(declared)))(scope, receive, send)
+        chunks: list[bytes] = []
+        size, more = 0, True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                return await error_response(self._too_large())(scope, receive, send)
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body, replayed = b"".join(chunks), False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+class RateLimit:
+    """At most ``per_minute`` requests per client address and clock minute (not per key: a client could
+    invent key ids to get fresh counts). Counts live in this process: N workers allow up to N times the limit."""
+
+    def __init__(self, app: ASGIApp, per_minute: int):
+        self.app, self.per_minute = app, per_minute
+        self._window = 0
+        self._counts: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def client(scope: Scope) -> str:
+        return (scope.get("client") or ("?", 0))[0]
+
+    def hit(self, client: str, now: float) -> int | None:
+        """Count a request; None when allowed, else the seconds until the next window."""
+        window = int(now // 60)
+        with self._lock:
+            if window != self._window:
+                self._window, self._counts = window, {}
+            self._counts[client] = self._counts.get(client, 0) + 1
+            over = self._counts[client] > self.per_minute
+        return max(1, int((window + 1) * 60 - now)) if over else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] == "/" or scope["path"].startswith(UNLIMITED_PATHS):
+            return await self.app(scope, receive, send)
+        retry = self.hit(self.client(scope), time.time())
+        if retry is not None:
+            exc = RateLimitError(f"more than {self.per_minute} requests in a minute; try again in {retry} s", retry)
+            return await error_response(exc)(scope, receive, send)
+        await self.app(scope, receive, send)

@@ -1,0 +1,67 @@
+"""Library records to response schemas: the one place that decides what a client sees of each record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matcher.corpus import Gap, Innovation
+from matcher.errors import NotFoundError
+from matcher.pipeline import Match
+from matcher.recommend import Recommendation
+from matcher.regions import HUB_PROVINCES, Region, Regions
+from service.schemas import (
+    DecisionPublic,
+    GapEvidencePublic,
+    GapPublic,
+    InnovationPublic,
+    MatchPublic,
+    RecommendationPublic,
+    RegionPublic,
+    ShortlistEntryPublic,
+)
+
+
+def origin_name(regions: Regions, code: str | None) -> str:
+    """Name of an innovation's origin: a kabupaten/kota, a province, or 'nasional' when none is recorded."""
+    if not code:
+        return "nasional"
+    try:
+        return regions.get(code).name if "." in code else regions.province(code).name
+    except NotFoundError:  # a code the reference no longer has: show it as is
+        return code
+
+
+def innovation(regions: Regions, inv: Innovation) -> InnovationPublic:
+    return InnovationPublic(**inv.to_dict(), origin_name=origin_name(regions, inv.region_code))
+
+
+def region(r: Region, gaps: int) -> RegionPublic:
+    return RegionPublic(code=r.code, name=r.name, kind=r.kind, province_code=r.province_code,
+                        province_name=r.province_name, capital=r.capital, population=r.population,
+                        area_km2=r.area_km2, hub=r.province_code in HUB_PROVINCES, gaps=gaps)
+
+
+def gap(g: Gap) -> GapPublic:
+    return GapPublic(**g.to_dict())
+
+
+def decision(d: dict[str, Any]) -> DecisionPublic:
+    return DecisionPublic(**{k: d.get(k, "") for k in DecisionPublic.model_fields})
+
+
+def shortlist_entry(regions: Regions, d: dict[str, Any], inv: Innovation | None) -> ShortlistEntryPublic:
+    return ShortlistEntryPublic(**decision(d).model_dump(), innovation=innovation(regions, inv) if inv else None)
+
+
+def match(regions: Regions, m: Match) -> MatchPublic:
+    return MatchPublic(rank=m.rank, score=m.score, dense=m.dense, lexical=m.lexical, matched_terms=m.matched_terms,
+                       best_sentence=m.best_sentence, innovation=innovation(regions, m.innovation))
+
+
+def recommendation(regions: Regions, rec: Recommendation, current: dict[str, Any] | None) -> RecommendationPublic:
+    return RecommendationPublic(
+        rank=rec.rank, score=rec.score, parts=rec.parts, distance_km=rec.distance_km,
+        gaps=[GapEvidencePublic(**vars(e)) for e in rec.gaps],
+        innovation=innovation(regions, rec.innovation),
+        decision=decision(current) if current else None,
+    )

@@ -1,0 +1,29 @@
+"""Query-string filters shared by the list and ranking routes, turned into ``matcher.catalog.Filters``.
+
+No ``from __future__ import annotations`` here: FastAPI reads this dataclass's field types at run time.
+"""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Query
+
+from matcher.catalog import Filters
+from matcher.regions import Regions
+from service.schemas import Award, Sector, Stage
+
+
+@dataclass
+class FilterParams:
+    """Repeat a parameter to allow several values (``?sector=kesehatan&sector=pendidikan``)."""
+
+    sector: Annotated[list[Sector] | None, Query(description="Only these sectors.")] = None
+    stage: Annotated[list[Stage] | None, Query(description="Only these stages.")] = None
+    award: Annotated[list[Award] | None, Query(description="Only these awards.")] = None
+    province: Annotated[list[str] | None, Query(max_length=100, description="Origin provinces, code or name.")] = None
+    digital: Annotated[bool | None, Query(description="Only digital (true) or non-digital (false) innovations.")] = None
+
+    def filters(self, regions: Regions) -> Filters:
+        provinces = tuple(regions.resolve_province(p).code for p in self.province or ())
+        return Filters(sectors=tuple(self.sector or ()), stages=tuple(self.stage or ()), awards=tuple(self.award or ()),
+                       provinces=provinces, digital=self.digital)

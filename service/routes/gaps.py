@@ -1,0 +1,62 @@
+"""A regency's gap statements: mentors list, add, edit and remove them.
+
+A saved gap is embedded at once (``Matcher.save_gaps``), so the next recommendation call uses it without a
+restart or a re-index.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from fastapi import APIRouter, Response
+
+from matcher.corpus import Gap, parse_gap
+from matcher.errors import ConflictError, NotFoundError
+from matcher.pipeline import Matcher
+from service import present
+from service.deps import MatcherDep, Mentor, PageNo, PerPage, paginate
+from service.schemas import GapIn, GapPublic, GapsPublic, GapUpdate
+
+router = APIRouter(tags=["gaps"])
+
+
+def _save(m: Matcher, record: dict) -> Gap:
+    """Check a gap under the data contract (text length included) and store it, embedded."""
+    gap = parse_gap(record, m.regions, settings=m.settings)
+    m.save_gaps([gap])
+    return gap
+
+
+@router.get("/regions/{code}/gaps", response_model=GapsPublic, summary="Gap statements of a kabupaten/kota")
+def list_gaps(code: str, m: MatcherDep, page: PageNo = 1, per_page: PerPage = 100) -> GapsPublic:
+    gaps = m.gaps(m.regions.resolve(code).code)
+    return GapsPublic(data=[present.gap(g) for g in paginate(gaps, page, per_page)], count=len(gaps))
+
+
+@router.post("/regions/{code}/gaps", response_model=GapPublic, status_code=201, summary="Add a gap (mentor)")
+def add_gap(code: str, body: GapIn, account: Mentor, m: MatcherDep) -> GapPublic:
+    """409 when a gap with that id exists already (edit it with PUT /gaps/{id})."""
+    region = m.regions.resolve(code)
+    gap_id = body.id or f"G-{region.code.replace('.', '')}-{secrets.token_hex(4)}"
+    if m.store.gap(gap_id) is not None:
+        raise ConflictError(f"gap '{gap_id}' exists already; edit it with PUT /gaps/{gap_id}")
+    record = {**body.model_dump(exclude={"id"}), "id": gap_id, "region_code": region.code,
+              "metadata": {"created_by": account.name}}
+    return present.gap(_save(m, record))
+
+
+@router.put("/gaps/{gap_id}", response_model=GapPublic, summary="Edit a gap (mentor)")
+def edit_gap(gap_id: str, body: GapUpdate, account: Mentor, m: MatcherDep) -> GapPublic:
+    """Text, sector and priority are replaced; the region stays."""
+    current = m.store.gap(gap_id)
+    if current is None:
+        raise NotFoundError(f"gap '{gap_id}' not found")
+    metadata = {**current.get("metadata", {}), "updated_by": account.name}
+    record = {**body.model_dump(), "id": gap_id, "region_code": current["region_code"], "metadata": metadata}
+    return present.gap(_save(m, record))
+
+
+@router.delete("/gaps/{gap_id}", status_code=204, summary="Remove a gap (mentor)")
+def delete_gap(gap_id: str, account: Mentor, m: MatcherDep) -> Response:
+    m.delete_gap(gap_id)
+    return Response(status_code=204)

@@ -1,0 +1,74 @@
+"""A regency's decisions on innovations (shortlisted, rejected, replicated), as JSON or as a CSV file.
+
+Every decision is kept in the store's history; the latest per innovation is the current one. Each entry
+records the account that made it, whatever name the caller puts in ``who``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from matcher.files import safe_cell
+from service import present
+from service.deps import MatcherDep, Mentor, PageNo, PerPage, paginate
+from service.schemas import Decision, DecisionIn, ShortlistEntryPublic, ShortlistPublic
+
+router = APIRouter(tags=["shortlist"])
+CSV_COLUMNS = ("region_code", "region_name", "innovation_id", "title", "institution", "origin_name", "sector",
+               "stage", "award", "decision", "note", "who", "account", "decided_at")
+
+
+@router.post("/regions/{code}/shortlist", response_model=ShortlistEntryPublic, status_code=201,
+             summary="Shortlist, reject or mark replicated (mentor)")
+def decide(code: str, body: DecisionIn, account: Mentor, m: MatcherDep) -> ShortlistEntryPublic:
+    """The innovation must be in the catalogue. ``replicated`` also stops it being recommended to the regency."""
+    region = m.regions.resolve(code)
+    inv = m.innovation(body.innovation_id)
+    who = (body.who or "").strip() or account.name
+    m.store.add_decision(region.code, inv.id, body.decision, body.note.strip(), who, account=account.name)
+    current = next(d for d in reversed(m.store.decisions(region.code)) if d["innovation_id"] == inv.id)
+    return present.shortlist_entry(m.regions, current, inv)
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    """UTF-8 with a byte-order mark (Excel), and cells that could run as formulas neutralised."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(CSV_COLUMNS), lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({c: "" if row.get(c) is None else safe_cell(row[c]) for c in CSV_COLUMNS})
+    return "\ufeff" + buf.getvalue()
+
+
+@router.get("/regions/{code}/shortlist", response_model=ShortlistPublic,
+            summary="Current decisions of a kabupaten/kota (JSON, or CSV with format=csv)",
+            responses={200: {"content": {"text/csv": {}}, "description": "JSON list, or a CSV file"}})
+def shortlist(
+    code: str, m: MatcherDep, page: PageNo = 1, per_page: PerPage = 100,
+    decision: Annotated[Decision | None, Query(description="Only this decision.")] = None,
+    format: Annotated[Literal["json", "csv"], Query(description="csv: every entry, as a download.")] = "json",
+) -> ShortlistPublic | Response:
+    region = m.regions.resolve(code)
+    entries = [d for d in m.store.decisions(region.code) if decision is None or d["decision"] == decision]
+    by_id = m.catalog.by_id
+    invs = {d["innovation_id"]: m.catalog.innovations[by_id[d["innovation_id"]]] for d in entries
+            if d["innovation_id"] in by_id}
+    if format == "csv":
+        rows = []
+        for d in entries:
+            e = present.shortlist_entry(m.regions, d, invs.get(d["innovation_id"]))
+            inv = e.innovation
+            rows.append({**d, "region_name": region.name, "title": inv and inv.title,
+                         "institution": inv and inv.institution, "origin_name": inv and inv.origin_name,
+                         "sector": inv and inv.sector, "stage": inv and inv.stage, "award": inv and inv.award,
+                         "decided_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(d["created_at"]))})
+        name = f"daftar-pendek-{region.code}.csv"
+        return Response(_csv(rows), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    data = [present.shortlist_entry(m.regions, d, invs.get(d["innovation_id"])) for d in paginate(entries, page, per_page)]
+    return ShortlistPublic(data=data, count=len(entries))

@@ -1,0 +1,248 @@
+"""Request and response bodies of the service; lists answer ``{data, count}``.
+
+``count`` is the number of records that match, before paging; ``data`` holds one page of them. Request
+bodies are checked here for shape and size, then by ``matcher.corpus`` under the same rules as files.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from matcher.records import AWARDS, SECTORS, STAGES
+
+MAX_K = 100
+MAX_NOTE_CHARS = 2000
+T = TypeVar("T")
+
+Sector = Literal[SECTORS]  # type: ignore[valid-type]
+Stage = Literal[STAGES]  # type: ignore[valid-type]
+Award = Literal[AWARDS]  # type: ignore[valid-type]
+Decision = Literal["shortlisted", "rejected", "replicated"]
+TEXT_DOC = "Free text in Indonesian; at most MATCHER_MAX_TEXT_CHARS characters (5,000 by default)."
+
+
+class ListPublic(BaseModel, Generic[T]):
+    data: list[T]
+    count: int = Field(description="Records that match, before paging.")
+
+
+# ---- errors -------------------------------------------------------------------------------------------------
+class ErrorDetail(BaseModel):
+    field: str | None = Field(description="Where the problem is ('text', 'query.k'), when it is in one place.")
+    reason: str
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="Stable, machine-readable: not_found, validation_error, unauthorized, ...")
+    message: str = Field(description="One sentence a person can act on.")
+    details: list[ErrorDetail] = []
+
+
+class ErrorPublic(BaseModel):
+    error: ErrorBody
+
+
+# ---- accounts -----------------------------------------------------------------------------------------------
+class AccountPublic(BaseModel):
+    name: str
+    role: Literal["mentor", "admin"]
+
+
+# ---- health and regions -------------------------------------------------------------------------------------
+class HealthPublic(BaseModel):
+    status: Literal["ok"]
+    innovations: int
+    gaps: int
+    generation: str
+    model: str
+
+
+class ProvincePublic(BaseModel):
+    code: str
+    name: str
+    hub: bool = Field(description="One of the 12 pilot hub provinces of the replication programme.")
+    regions: int = Field(description="Kabupaten and kota in the province.")
+    gaps: int = Field(description="Gap statements stored for its kabupaten/kota.")
+
+
+class RegionPublic(BaseModel):
+    code: str = Field(examples=["35.07"])
+    name: str
+    kind: str
+    province_code: str
+    province_name: str
+    capital: str
+    population: int | None
+    area_km2: float | None
+    hub: bool
+    gaps: int = Field(description="Gap statements stored for it.")
+
+
+# ---- gaps ---------------------------------------------------------------------------------------------------
+class GapIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str | None = Field(None, max_length=100, description="Chosen by the server when absent.")
+    text: str = Field(description=TEXT_DOC)
+    sector: Sector | None = None
+    priority: int = Field(2, ge=1, le=3, description="1 high, 3 low.")
+
+
+class GapUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(description=TEXT_DOC)
+    sector: Sector | None = None
+    priority: int = Field(2, ge=1, le=3)
+
+
+class GapPublic(BaseModel):
+    id: str
+    region_code: str
+    text: str
+    sector: str | None
+    priority: int
+    metadata: dict[str, Any] = {}
+
+
+# ---- innovations --------------------------------------------------------------------------------------------
+class InnovationIn(BaseModel):
+    """An innovation record as in the data contract (docs/data.md); the id comes from the path."""
+
+    model_config = ConfigDict(extra="allow")
+    title: str = Field(max_length=300)
+    description: str = Field(description=TEXT_DOC)
+    region_code: str | None = Field(None, description="'PP.RR', a province 'PP', or a name.")
+    institution: str | None = Field(None, max_length=300)
+    sector: Sector | None = None
+    year: int | None = Field(None, ge=1990, le=2100)
+    stage: Stage | None = None
+    digital: bool | None = None
+    award: Award | None = None
+
+
+class InnovationPublic(BaseModel):
+    id: str
+    title: str
+    description: str
+    region_code: str | None
+    origin_name: str = Field(description="Name of the originating kabupaten/kota or province, or 'nasional'.")
+    institution: str | None
+    sector: str | None
+    year: int | None
+    stage: str | None
+    digital: bool | None
+    award: str | None
+    metadata: dict[str, Any] = {}
+
+
+class SimilarPublic(BaseModel):
+    innovation: InnovationPublic
+    score: float = Field(description="Cosine similarity of the two descriptions' dense vectors.")
+
+
+# ---- matching and recommendations ---------------------------------------------------------------------------
+class FiltersIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sector: list[Sector] = []
+    stage: list[Stage] = []
+    award: list[Award] = []
+    province: list[str] = Field([], max_length=38, description="Codes or names of origin provinces.")
+    digital: bool | None = None
+    year_min: int | None = Field(None, ge=1990, le=2100)
+    year_max: int | None = Field(None, ge=1990, le=2100)
+
+
+class MatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(description=TEXT_DOC)
+    region: str | None = Field(None, max_length=200, description="Code or name; its own innovations are left out.")
+    k: int = Field(10, ge=1, le=MAX_K)
+    filters: FiltersIn = FiltersIn()
+
+
+class MatchPublic(BaseModel):
+    rank: int
+    score: float
+    dense: float
+    lexical: float
+    matched_terms: list[str] = Field(description="Words of the text that the innovation shares, as written.")
+    best_sentence: str = Field(description="The innovation's sentence that best answers the text.")
+    innovation: InnovationPublic
+
+
+class GapEvidencePublic(BaseModel):
+    gap_id: str
+    gap_text: str
+    priority: int
+    score: float
+    dense: float
+    lexical: float
+    matched_terms: list[str]
+    best_sentence: str
+
+
+class DecisionPublic(BaseModel):
+    region_code: str
+    innovation_id: str
+    decision: Decision
+    note: str
+    who: str = Field(description="The person, as given; the account name when none was given.")
+    account: str = Field(description="The API account that recorded the decision.")
+    created_at: float = Field(description="Unix time in seconds.")
+
+
+class RecommendationPublic(BaseModel):
+    rank: int
+    score: float
+    parts: dict[str, float] = Field(description="relevance, maturity, recognition, proximity, similarity; sum = score.")
+    gaps: list[GapEvidencePublic] = Field(description="The regency's gaps it answers, best first.")
+    distance_km: float | None
+    innovation: InnovationPublic
+    decision: DecisionPublic | None = Field(description="The regency's current decision on it, if any.")
+
+
+# ---- shortlist ----------------------------------------------------------------------------------------------
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    innovation_id: str = Field(min_length=1, max_length=100)
+    decision: Decision
+    note: str = Field("", max_length=MAX_NOTE_CHARS)
+    who: str | None = Field(None, max_length=200, description="Who decided; defaults to the account name.")
+
+
+class ShortlistEntryPublic(DecisionPublic):
+    innovation: InnovationPublic | None = Field(description="None when it has left the catalogue since.")
+
+
+# ---- lists --------------------------------------------------------------------------------------------------
+class ProvincesPublic(ListPublic[ProvincePublic]):
+    pass
+
+
+class RegionsPublic(ListPublic[RegionPublic]):
+    pass
+
+
+class GapsPublic(ListPublic[GapPublic]):
+    pass
+
+
+class InnovationsPublic(ListPublic[InnovationPublic]):
+    pass
+
+
+class SimilarListPublic(ListPublic[SimilarPublic]):
+    pass
+
+
+class MatchesPublic(ListPublic[MatchPublic]):
+    pass
+
+
+class RecommendationsPublic(ListPublic[RecommendationPublic]):
+    pass
+
+
+class ShortlistPublic(ListPublic[ShortlistEntryPublic]):
+    pass

@@ -1,0 +1,68 @@
+"""A real uvicorn server on a free loopback port, in a thread, for the service and browser tests.
+
+The tests talk to it over real HTTP (httpx, Chromium), so middleware, the body limit, headers and the
+lifespan run exactly as in production; only the process boundary is missing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import uvicorn
+
+from matcher.accounts import Accounts
+from matcher.config import Settings
+from matcher.pipeline import Matcher
+from matcher.store import Store
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LiveServer:
+    """``with LiveServer(app) as server: httpx.get(server.url + "/health")``."""
+
+    def __init__(self, app, port: int | None = None):
+        self.app = app
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+
+def service_home(source: Path, target: Path) -> tuple[Path, dict[str, str]]:
+    """A private copy of an indexed store with three accounts; returns the home and the keys by role."""
+    shutil.copytree(source, target)
+    accounts = Accounts(Store(target))
+    keys = {name: accounts.add(name, role)[1] for name, role in
+            (("mentor", "mentor"), ("admin", "admin"), ("mentor2", "mentor"))}
+    return target, keys
+
+
+def service_app(home: Path, encoder, regions, **settings):
+    """The app over ``home``, sharing the session's loaded encoder and regions."""
+    from service.app import create_app
+
+    s = Settings(home=home, **settings)
+    return create_app(s, matcher=Matcher(s, encoder=encoder, regions=regions))
