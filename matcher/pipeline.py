@@ -360,7 +360,7 @@ class Matcher:
         return [self._rank(t, v, c, k, filters, channels) for t, v, c in zip(texts, vectors, codes, strict=False)]
 
     def match_gaps(
-        self, gaps: Sequence[Gap], k: int = 10, filters: Filters | None = None
+        self, gaps: Sequence[Gap], k: int = 10, filters: Filters | None = None, explain: bool = True
     ) -> list[list[Match]]:
         """Top-k innovations for each stored gap, excluding the gap's own region.
 
@@ -368,7 +368,8 @@ class Matcher:
         recommendations and batch runs embed nothing at request time.
         """
         vectors, _ = self._embed([g.text for g in gaps], QUERY, progress=False)
-        return [self._rank(g.text, v, g.region_code, k, filters, "hybrid") for g, v in zip(gaps, vectors, strict=True)]
+        return [self._rank(g.text, v, g.region_code, k, filters, "hybrid", explain)
+                for g, v in zip(gaps, vectors, strict=True)]
 
     def innovation_vectors(self, innovation_ids: Sequence[str], centered: bool = False) -> np.ndarray:
         """Stored dense vectors of indexed innovations: shape (len(ids), dim).
@@ -386,7 +387,7 @@ class Matcher:
 
     def _rank(
         self, text: str, qvec: np.ndarray, region_code: str | None, k: int, filters: Filters | None,
-        channels: Channels,
+        channels: Channels, explain: bool = True,
     ) -> list[Match]:
         state = self._state()
         cat = state.catalog
@@ -410,9 +411,7 @@ class Matcher:
             top = np.argpartition(-lex_masked, depth - 1)[:depth]
             cand.update(int(p) for p in top if np.isfinite(lex_masked[p]))
         if channels in ("hybrid", "dense"):
-            allowed_rids = None if allowed is None else cat.rids[allowed]
-            _, ids = state.vectors.search(qvec, depth, allowed_rids)
-            cand.update(cat.position[int(r)] for r in ids[0] if r >= 0)
+            cand.update(self._dense_candidates(state, qvec, depth, allowed, len(cat) - n_allowed))
         positions = np.array(sorted(cand), dtype=np.int64)
         dense = state.vectors.vectors(cat.rids[positions]) @ qvec
         lexical = lex_all[positions]
@@ -428,15 +427,41 @@ class Matcher:
                 method=self.settings.fusion, dense_weight=self.settings.dense_weight, rrf_k=self.settings.rrf_k,
             )
         order = np.lexsort((positions, -fused))[:k]
-        weights = {t: state.lexical.idf(t) for t in set(query_terms)}
-        surfaces = [(tok.surface, ts) for tok, ts in analysis]
         out = []
         for rank, i in enumerate(order, start=1):
             inv = cat.innovations[int(positions[i])]
-            doc_terms = set(self.analyzer.terms(inv.text))
+            terms, sentence = self.explain(text, inv, analysis) if explain else ([], "")
             out.append(Match(
                 innovation=inv, rank=rank, score=round(float(fused[i]), 6), dense=round(float(dense[i]), 6),
-                lexical=round(float(lexical[i]), 6), matched_terms=matched_surfaces(surfaces, doc_terms),
-                best_sentence=best_sentence(inv.description, weights, self.analyzer.terms),
+                lexical=round(float(lexical[i]), 6), matched_terms=terms, best_sentence=sentence,
             ))
         return out
+
+    @staticmethod
+    def _dense_candidates(
+        state: _Loaded, qvec: np.ndarray, depth: int, allowed: np.ndarray | None, n_excluded: int
+    ) -> list[int]:
+        """Catalogue positions of the ``depth`` nearest allowed innovations.
+
+        When a filter excludes few innovations (the usual case: the gap's own region), an unfiltered search
+        over-fetched by the excluded count is exact and much cheaper than FAISS's filtered search.
+        """
+        cat = state.catalog
+        if allowed is None or n_excluded <= 4 * depth:
+            _, ids = state.vectors.search(qvec, min(depth + n_excluded, len(cat)))
+            positions = [cat.position[int(r)] for r in ids[0] if r >= 0]
+            return [p for p in positions if allowed is None or allowed[p]][:depth]
+        _, ids = state.vectors.search(qvec, depth, cat.rids[allowed])
+        return [cat.position[int(r)] for r in ids[0] if r >= 0]
+
+    def explain(
+        self, text: str, innovation: Innovation, analysis: list | None = None
+    ) -> tuple[list[str], str]:
+        """(the query's words that the innovation shares, as written; the innovation's best-matching sentence)."""
+        state = self._state()
+        analysis = self.analyzer.analyze(text) if analysis is None else analysis
+        query_terms = {t for _, ts in analysis for t in ts}
+        weights = {t: state.lexical.idf(t) for t in query_terms}
+        doc_terms = set(self.analyzer.terms(innovation.text))
+        surfaces = [(tok.surface, ts) for tok, ts in analysis]
+        return matched_surfaces(surfaces, doc_terms), best_sentence(innovation.description, weights, self.analyzer.terms)

@@ -116,7 +116,16 @@ def _priors(matcher: Matcher, target: Region, inv: Innovation, opts: RecommendOp
 
 
 def _evidence(gap: Gap, m: Match) -> GapEvidence:
-    return GapEvidence(gap.id, gap.text, gap.priority, m.score, m.dense, m.lexical, m.matched_terms, m.best_sentence)
+    return GapEvidence(gap.id, gap.text, gap.priority, m.score, m.dense, m.lexical, [], "")
+
+
+def _explained(matcher: Matcher, inv: Innovation, evidence: list[GapEvidence]) -> list[GapEvidence]:
+    """Evidence best first, with matched words and sentence; explained only for innovations that made the list."""
+    out = []
+    for e in sorted(evidence, key=lambda e: -e.score):
+        terms, sentence = matcher.explain(e.gap_text, inv)
+        out.append(GapEvidence(e.gap_id, e.gap_text, e.priority, e.score, e.dense, e.lexical, terms, sentence))
+    return out
 
 
 def _mmr(scores: np.ndarray, vectors: np.ndarray, k: int, lam: float, must: Sequence[int]) -> list[int]:
@@ -155,7 +164,7 @@ def recommend_many(
             out.append([])
             continue
         f = (filters or Filters()).with_excluded(ids=sorted(matcher.store.replicated(target.code)))
-        per_gap = matcher.match_gaps(gaps, k=max(opts.depth, k), filters=f)
+        per_gap = matcher.match_gaps(gaps, k=max(opts.depth, k), filters=f, explain=False)
         evidence: dict[str, list[GapEvidence]] = {}
         weighted: dict[str, list[float]] = {}
         invs: dict[str, Innovation] = {}
@@ -196,7 +205,7 @@ def recommend_many(
             recs.append(Recommendation(
                 innovation=inv, rank=rank, score=round(float(scores[i]), 6),
                 parts={p: round(float(v), 6) for p, v in recs_parts[i].items()},
-                gaps=sorted(evidence[ids[i]], key=lambda e: -e.score),
+                gaps=_explained(matcher, inv, evidence[ids[i]]),
                 distance_km=None if distances[i] is None else round(distances[i], 1),
                 origin_name=origin_name,
             ))
