@@ -139,6 +139,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Exit 0 when records and index agree; otherwise say what is wrong and how to repair (exit 1)."""
+    from matcher.pipeline import Matcher
+
+    m = Matcher(_settings())
+    problems = m.check()
+    if problems:
+        for problem in problems:
+            print(f"matcher check: {problem}", file=sys.stderr)
+        return 1
+    manifest = m.manifest
+    print(f"ok: {manifest['innovations']} innovations, {len(m.store.gaps())} gaps, model {manifest['model']}, "
+          f"index {manifest['index']} ({manifest['generation']}) in {m.settings.home}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """The main job on the bundled corpus: validate, index, and show what one hub regency's gaps get."""
     from matcher.pipeline import Matcher
@@ -265,7 +281,12 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("name")
     users.add_parser("list", help="name, role, key id and creation time of each account")
     p.set_defaults(func=cmd_users)
-    from matcher.batch_cli import add_batch_commands; add_batch_commands(sub)  # noqa: E702, I001
+    p = sub.add_parser("check", help="verify that the index matches the stored records")
+    p.set_defaults(func=cmd_check)
+
+    from matcher.batch_cli import add_batch_commands
+
+    add_batch_commands(sub)
     return parser
 
 

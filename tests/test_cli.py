@@ -90,3 +90,13 @@ def test_bad_file_names_file_row_and_field(home, tmp_path):
 def test_store_built_with_other_model_is_refused(home):
     out = run(["match", "banjir"], home, MATCHER_MODEL="minilm")
     assert out.returncode == 2 and "rebuild" in out.stderr
+
+
+def test_check_reports_a_consistent_store(home):
+    out = run(["check"], home)
+    assert out.returncode == 0 and out.stdout.startswith("ok: 8 innovations")
+
+
+def test_check_without_an_index_says_what_to_do(tmp_path):
+    out = run(["check"], tmp_path / "empty")
+    assert out.returncode == 1 and "matcher index" in out.stderr
