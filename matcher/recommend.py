@@ -119,6 +119,10 @@ def _evidence(gap: Gap, m: Match) -> GapEvidence:
     return GapEvidence(gap.id, gap.text, gap.priority, m.score, m.dense, m.lexical, [], "")
 
 
+def _round_or_none(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
 def _explained(matcher: Matcher, inv: Innovation, evidence: list[GapEvidence]) -> list[GapEvidence]:
     """Evidence best first, with matched words and sentence; explained only for innovations that made the list."""
     out = []
@@ -179,10 +183,10 @@ def recommend_many(
             continue
         ids = list(invs)
         recs_parts, distances, totals = [], [], []
-        for i in ids:
-            ws = sorted(weighted[i], reverse=True)
+        for inv_id in ids:
+            ws = sorted(weighted[inv_id], reverse=True)
             relevance = ws[0] + opts.secondary_gaps * sum(max(x, 0.0) for x in ws[1:])
-            parts, distance = _priors(matcher, target, invs[i], opts)
+            parts, distance = _priors(matcher, target, invs[inv_id], opts)
             parts = {"relevance": relevance, **parts}
             recs_parts.append(parts)
             distances.append(distance)
@@ -206,7 +210,7 @@ def recommend_many(
                 innovation=inv, rank=rank, score=round(float(scores[i]), 6),
                 parts={p: round(float(v), 6) for p, v in recs_parts[i].items()},
                 gaps=_explained(matcher, inv, evidence[ids[i]]),
-                distance_km=None if distances[i] is None else round(distances[i], 1),
+                distance_km=_round_or_none(distances[i]),
                 origin_name=origin_name,
             ))
         out.append(recs)
