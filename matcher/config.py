@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     dense_weight: float = Field(0.5, ge=0.0, le=1.0, description="Share of the dense channel in fusion (1 = dense only).")
     rrf_k: int = Field(60, ge=1)
     candidates: int = Field(100, ge=1, description="Candidates fetched from each channel before fusion.")
+    ann_threshold: int = Field(200_000, ge=1, description="From this many innovations the vector index is IVF.")
+    ivf_nprobe: int = Field(32, ge=1, description="IVF cells searched per query (recall against speed).")
     max_text_chars: int = Field(5000, ge=100)
 
     # regency recommendations: weights of the prior score parts (added to the gap relevance, a z-score scale)

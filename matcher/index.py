@@ -1,7 +1,9 @@
-"""FAISS vector index: exact inner product on normalised vectors, keyed by int64 record ids.
+"""FAISS vector index on normalised vectors, keyed by int64 record ids: exact, or IVF for large catalogues.
 
-Keyed ids (``IndexIDMap2``) let one innovation be added, replaced or removed without a rebuild, and let a filter
-restrict the search to allowed ids *before* truncation to k.
+Keyed ids let one innovation be added, replaced or removed without a rebuild, and let a filter restrict the
+search to allowed ids *before* truncation to k. Both kinds support that: ``flat`` (``IndexIDMap2`` over
+``IndexFlatIP``, exact) and ``ivf`` (``IndexIVFFlat`` with a hash-table direct map, approximate), which
+:func:`kind_for_size` picks above ``ann_threshold`` vectors, where exact search stops being cheap.
 """
 
 from __future__ import annotations
@@ -20,26 +22,52 @@ def _faiss():
     return faiss
 
 
+def kind_for_size(n: int, ann_threshold: int) -> str:
+    """'flat' (exact) below ``ann_threshold`` vectors, 'ivf' from there on."""
+    return "ivf" if n >= ann_threshold else "flat"
+
+
+def ivf_lists(n: int) -> int:
+    """Number of IVF cells: about 4*sqrt(n), the usual balance between coarse and fine search cost, and
+    at most n/39 so k-means has the ~39 training points per cell FAISS asks for."""
+    return int(max(1, min(65536, 4 * np.sqrt(max(n, 1)), n // 39)))
+
+
 class VectorIndex:
-    """Exact cosine search over normalised float32 vectors with stable int64 ids.
+    """Cosine search over normalised float32 vectors with stable int64 ids.
 
     ``search`` returns ``(scores, ids)``, both of shape (n_queries, k); slots with no result hold score ``-inf``
-    and id ``-1``.
+    and id ``-1``. An ``ivf`` index is trained on the first vectors it receives.
     """
 
-    def __init__(self, dim: int):
+    def __init__(self, dim: int, kind: str = "flat", nlist: int = 0, nprobe: int = 32):
         self.dim = dim
+        self.kind = kind
+        self.nprobe = nprobe
         faiss = _faiss()
-        self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        if kind == "flat":
+            self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        elif kind == "ivf":
+            quantizer = faiss.IndexFlatIP(dim)
+            self._index = faiss.IndexIVFFlat(quantizer, dim, nlist or 1024, faiss.METRIC_INNER_PRODUCT)
+            self._quantizer = quantizer  # the index does not own it: keep it alive as long as the index
+            self._index.set_direct_map_type(faiss.DirectMap.Hashtable)
+        else:
+            raise ValueError(f"unknown index kind {kind!r}; expected 'flat' or 'ivf'")
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
 
     @property
     def ids(self) -> np.ndarray:
-        """Ids currently in the index, in insertion order."""
+        """Ids currently in the index (insertion order for flat, cell order for ivf)."""
         faiss = _faiss()
-        return faiss.vector_to_array(self._index.id_map).astype(np.int64)
+        if self.kind == "flat":
+            return faiss.vector_to_array(self._index.id_map).astype(np.int64)
+        lists = self._index.invlists
+        parts = [faiss.rev_swig_ptr(lists.get_ids(c), lists.list_size(c)).copy()
+                 for c in range(self._index.nlist) if lists.list_size(c)]
+        return np.concatenate(parts).astype(np.int64) if parts else np.empty(0, dtype=np.int64)
 
     def upsert(self, ids: np.ndarray, vectors: np.ndarray) -> VectorIndex:
         """Add vectors, replacing any already stored under the same ids."""
@@ -50,6 +78,8 @@ class VectorIndex:
         if len(ids) != len(vectors):
             raise ValueError("ids and vectors differ in length")
         if len(ids):
+            if not self._index.is_trained:
+                self._index.train(vectors)
             self.remove(ids)
             self._index.add_with_ids(vectors, ids)
         return self
@@ -60,6 +90,8 @@ class VectorIndex:
         ids = np.ascontiguousarray(ids, dtype=np.int64)
         if not len(ids) or not len(self):
             return 0
+        if self.kind == "ivf":  # the hash-table direct map removes only through an explicit id array
+            return int(self._index.remove_ids(faiss.IDSelectorArray(len(ids), faiss.swig_ptr(ids))))
         return int(self._index.remove_ids(faiss.IDSelectorBatch(ids)))
 
     def vectors(self, ids: np.ndarray) -> np.ndarray:
@@ -79,10 +111,13 @@ class VectorIndex:
         if not len(self):
             n = len(queries)
             return np.full((n, k), -np.inf, dtype=np.float32), np.full((n, k), -1, dtype=np.int64)
-        params = None
+        selector = None
         if allowed is not None:
-            allowed = np.ascontiguousarray(allowed, dtype=np.int64)
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+            selector = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
+        if self.kind == "ivf":
+            params = faiss.SearchParametersIVF(nprobe=self.nprobe, sel=selector)
+        else:
+            params = faiss.SearchParameters(sel=selector) if selector is not None else None
         scores, ids = self._index.search(queries, k, params=params)
         scores = np.where(ids < 0, -np.inf, scores).astype(np.float32)
         return scores, ids.astype(np.int64)
@@ -98,7 +133,7 @@ class VectorIndex:
         os.replace(tmp, path)
 
     @classmethod
-    def load(cls, path: Path) -> VectorIndex:
+    def load(cls, path: Path, nprobe: int = 32) -> VectorIndex:
         """Read an index written by :meth:`save`."""
         faiss = _faiss()
         path = Path(path)
@@ -107,5 +142,9 @@ class VectorIndex:
         raw = faiss.read_index(str(path))
         self = cls.__new__(cls)
         self.dim = int(raw.d)
+        self.kind = "ivf" if isinstance(raw, faiss.IndexIVF) else "flat"
+        self.nprobe = nprobe
         self._index = raw
+        if self.kind == "ivf":
+            raw.set_direct_map_type(faiss.DirectMap.Hashtable)
         return self

@@ -23,7 +23,7 @@ from matcher.encoders import Encoder, load_encoder
 from matcher.errors import NotFoundError, StoreError
 from matcher.explain import best_sentence, matched_surfaces
 from matcher.fusion import ChannelScores, fuse
-from matcher.index import VectorIndex
+from matcher.index import VectorIndex, ivf_lists, kind_for_size
 from matcher.lexical import LexicalIndex
 from matcher.regions import Regions
 from matcher.store import Store, text_hash
@@ -129,7 +129,7 @@ class Matcher:
             )
         stored = self.store.innovations()
         catalog = Catalog([s.rid for s in stored], [Innovation.from_dict(s.record) for s in stored])
-        vectors = VectorIndex.load(folder / "vectors.faiss")
+        vectors = VectorIndex.load(folder / "vectors.faiss", nprobe=self.settings.ivf_nprobe)
         lexical = LexicalIndex.load(folder / "lexical")
         lexical_pos = np.array([lexical.position_[int(r)] for r in catalog.rids], dtype=np.int64)
         stats = np.load(folder / "stats.npz")
@@ -259,21 +259,28 @@ class Matcher:
         """Write vectors, BM25, corpus statistics, stem cache and manifest for ``all_rows`` into ``folder``."""
         dim = self.encoder.dim
         all_rids = np.array([r[0] for r in all_rows], dtype=np.int64)
+        s = self.settings
+        kind = kind_for_size(len(all_rids), s.ann_threshold)
+        index = None
         if current is not None and not rebuild and (current / "vectors.faiss").exists():
-            index = VectorIndex.load(current / "vectors.faiss")
-            stale = np.setdiff1d(index.ids, all_rids)
-            index.remove(stale)
-        else:
-            index = VectorIndex(dim)
-        index.upsert(np.array(rids, dtype=np.int64), vectors)
-        missing = np.setdiff1d(all_rids, index.ids)
-        if len(missing):  # rows without vectors in the reused index (e.g. a rebuild): take them from the cache
+            index = VectorIndex.load(current / "vectors.faiss", nprobe=s.ivf_nprobe)
+            if index.kind == kind:
+                index.remove(np.setdiff1d(index.ids, all_rids))
+            else:  # the catalogue crossed the size threshold: a new kind, filled from the cache below
+                index = None
+        if index is None:
+            index = VectorIndex(dim, kind, nlist=ivf_lists(len(all_rids)), nprobe=s.ivf_nprobe)
+        new_ids = np.array(rids, dtype=np.int64)
+        missing = np.setdiff1d(all_rids, np.union1d(index.ids, new_ids))
+        if len(missing):  # rows without vectors in the reused index (e.g. a new kind): take them from the cache
             by_rid = {r[0]: Innovation.from_dict(json.loads(r[3])) for r in all_rows}
             hashes = [text_hash(self.dense_text(by_rid[int(r)])) for r in missing]
             cached = self.store.cached_vectors(self.encoder.model_id, PASSAGE, hashes, dim)
             if len(cached) < len(hashes):
                 raise StoreError("embedding cache is missing vectors; run 'matcher index --rebuild'")
-            index.upsert(missing, np.vstack([cached[h] for h in hashes]))
+            new_ids = np.concatenate([new_ids, missing])
+            vectors = np.vstack([vectors.reshape(-1, dim), *[cached[h][None, :] for h in hashes]])
+        index.upsert(new_ids, vectors)  # one call, so a new IVF index trains on every vector
         index.save(folder / "vectors.faiss")
         lexical = LexicalIndex().build(all_rids, [json.loads(r[2]) for r in all_rows])
         lexical.save(folder / "lexical")
@@ -287,7 +294,8 @@ class Matcher:
             **self._settings_fingerprint(),
             "model_id": self.encoder.model_id,
             "dim": dim,
-            "index": "flat-ip",
+            "index": index.kind,
+            "index_params": {"nlist": ivf_lists(len(all_rids)), "nprobe": s.ivf_nprobe} if index.kind == "ivf" else {},
             "innovations": len(all_rows),
             "corpus_hash": corpus_hash,
             "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

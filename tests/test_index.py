@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from matcher.errors import StoreError
-from matcher.index import VectorIndex
+from matcher.index import VectorIndex, ivf_lists, kind_for_size
 
 
 def _unit(rng, n, d):
@@ -83,3 +83,36 @@ def test_empty_index_and_missing_file(tmp_path):
 def test_rejects_wrong_dimension():
     with pytest.raises(ValueError, match="shape"):
         VectorIndex(4).upsert(np.arange(2), np.ones((2, 5), np.float32))
+
+
+def _clustered(rng, n, d, centers=50):
+    c = rng.standard_normal((centers, d)).astype(np.float32)
+    x = c[rng.integers(0, centers, n)] + 0.5 * rng.standard_normal((n, d)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_ivf_recall_against_brute_force_and_updates(tmp_path):
+    rng = np.random.default_rng(7)
+    vectors, queries = _clustered(rng, 4000, 32), _clustered(rng, 50, 32)
+    ids = np.arange(4000, dtype=np.int64) * 3
+    index = VectorIndex(32, kind="ivf", nlist=ivf_lists(4000), nprobe=16).upsert(ids, vectors)
+    _, got = index.search(queries, 10)
+    _, want = _brute(queries, ids, vectors, 10)
+    recall = np.mean([len(set(g) & set(w)) / 10 for g, w in zip(got, want, strict=True)])
+    assert recall >= 0.95
+    # filtered, updated, removed, saved and loaded like the exact index
+    allowed = ids[ids % 2 == 0]
+    assert set(index.search(queries[:5], 10, allowed=allowed)[1].ravel()) <= set(allowed)
+    index.upsert(ids[:1], queries[:1])
+    assert index.search(queries[:1], 1)[1][0, 0] == ids[0]
+    assert index.remove(ids[:2]) == 2 and len(index) == 3998 and ids[0] not in set(index.ids)
+    index.save(tmp_path / "ivf.faiss")
+    loaded = VectorIndex.load(tmp_path / "ivf.faiss", nprobe=16)
+    assert loaded.kind == "ivf" and len(loaded) == 3998
+    np.testing.assert_allclose(loaded.vectors(ids[5:6])[0], vectors[5], atol=1e-6)
+
+
+def test_index_kind_follows_corpus_size():
+    assert kind_for_size(10_000, ann_threshold=200_000) == "flat"
+    assert kind_for_size(1_000_000, ann_threshold=200_000) == "ivf"
+    assert ivf_lists(1_000_000) == 4000

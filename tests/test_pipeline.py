@@ -152,3 +152,14 @@ def test_check_passes_on_a_consistent_store_and_names_a_mismatch(mini_matcher):
     assert any("corpus hash" in p for p in problems) and "matcher index --rebuild" in problems[-1]
     mini_matcher.index(rebuild=True, replace=False)
     assert mini_matcher.check() == []
+
+
+def test_large_catalogue_switches_to_ivf_and_stays_consistent(mini_matcher, mini):
+    settings = mini_matcher.settings.model_copy(update={"ann_threshold": 5, "ivf_nprobe": 4})
+    big = Matcher(settings, encoder=mini_matcher.encoder, regions=mini_matcher.regions)
+    exact = _ids(mini_matcher.match("akta kelahiran bayi", k=3))
+    big.index(mini[0], mini[1])  # crosses the threshold: the vectors move into an IVF index, none re-embedded
+    assert big.manifest["index"] == "ivf" and big.check() == []
+    assert _ids(big.match("akta kelahiran bayi", k=3)) == exact
+    report = big.index(delete_innovations=["M8"], replace=False)
+    assert report.removed == 1 and big.check() == [] and len(big.catalog) == 7
