@@ -27,9 +27,11 @@ from matcher.store import Store
 from service.cache import RecommendationCache
 from service.deps import Engine, reader
 from service.errors import handle_error
+from service.jobs import BatchJobs
 from service.middleware import BodyLimit, RateLimit, SecurityHeaders
 from service.routes import (
     accounts,
+    batch,
     gaps,
     health,
     innovations,
@@ -43,7 +45,7 @@ from service.schemas import ErrorPublic
 
 log = logging.getLogger("matcher.service")
 API_ROUTERS = (accounts.router, regions.router, gaps.router, recommendations.router, match.router, innovations.router,
-               shortlist.router)
+               shortlist.router, batch.router)
 ERROR_TEXTS = {400: "Bad request", 401: "Missing or invalid API key", 403: "The key's role may not do this",
                404: "Not found", 409: "Conflict", 413: "Too large", 422: "Invalid input", 429: "Rate limited",
                503: "No usable index"}
@@ -85,9 +87,11 @@ def create_app(settings: Settings | None = None, matcher: Matcher | None = None)
             m.catalog  # noqa: B018 - and the index
         except StoreError as exc:  # served anyway: /health says what is wrong until an index exists
             log.warning("%s", exc)
+        jobs = BatchJobs(settings.home / "jobs", lambda: Matcher(settings, regions=m.regions))
         app.state.engine = Engine(settings, m, Accounts(Store(settings.home)),
-                                  RecommendationCache(settings.recommendation_cache_size))
+                                  RecommendationCache(settings.recommendation_cache_size), jobs)
         yield
+        jobs.close()
 
     app = FastAPI(
         title="matcher", version=_version(), lifespan=lifespan, middleware=_middleware(settings),

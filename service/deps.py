@@ -21,6 +21,7 @@ from matcher.accounts import Account, Accounts
 from matcher.config import Settings
 from matcher.pipeline import Matcher
 from service.cache import RecommendationCache
+from service.jobs import BatchJobs
 
 T = TypeVar("T")
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
@@ -35,6 +36,7 @@ class Engine:
     matcher: Matcher
     accounts: Accounts
     cache: RecommendationCache
+    jobs: BatchJobs
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from matcher.records import AWARDS, SECTORS, STAGES
 
@@ -213,6 +213,36 @@ class DecisionIn(BaseModel):
 
 class ShortlistEntryPublic(DecisionPublic):
     innovation: InnovationPublic | None = Field(description="None when it has left the catalogue since.")
+
+
+# ---- batch jobs ---------------------------------------------------------------------------------------------
+class BatchIn(BaseModel):
+    """Exactly one of ``provinces`` (every kabupaten/kota in them) or ``regions``."""
+
+    model_config = ConfigDict(extra="forbid")
+    provinces: list[str] | None = Field(None, min_length=1, max_length=38, description="Codes or names.")
+    regions: list[str] | None = Field(None, min_length=1, max_length=1000, description="Kabupaten/kota codes or names.")
+    k: int = Field(10, ge=1, le=MAX_K)
+    max_visits_per_innovation: int | None = Field(None, ge=1, description="Study-visit cap per innovation and province.")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> BatchIn:
+        if (self.provinces is None) == (self.regions is None):
+            raise ValueError("give either provinces or regions")
+        return self
+
+
+class BatchJobPublic(BaseModel):
+    id: str
+    status: Literal["queued", "running", "done", "failed"]
+    done: int = Field(description="Regencies finished.")
+    total: int = Field(description="Regencies in the run.")
+    k: int
+    max_visits_per_innovation: int | None
+    region_codes: list[str]
+    files: list[str] = Field(description="When done: the names to download from /batch/{id}/files/{name}.")
+    error: str | None = Field(description="Why a failed job failed.")
+    created_at: float = Field(description="Unix time in seconds.")
 
 
 # ---- lists --------------------------------------------------------------------------------------------------

@@ -1,0 +1,47 @@
+"""Batch runs as background jobs: a mentor starts one, anyone who may read polls it and downloads its files.
+
+``service.jobs`` runs the jobs one at a time in a thread, through the same ``run_batch`` as ``matcher batch``.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+from fastapi.responses import FileResponse
+
+from service.deps import EngineDep, Mentor
+from service.jobs import Job
+from service.schemas import BatchIn, BatchJobPublic
+
+router = APIRouter(tags=["batch"])
+
+
+def _public(job: Job) -> BatchJobPublic:
+    return BatchJobPublic(id=job.id, status=job.status, done=job.done, total=job.total, k=job.k,
+                          max_visits_per_innovation=job.max_visits, region_codes=job.region_codes,
+                          files=job.files, error=job.error, created_at=job.created_at)
+
+
+@router.post("/batch", response_model=BatchJobPublic, status_code=202, summary="Start a batch run (mentor)")
+def start_batch(body: BatchIn, account: Mentor, engine: EngineDep, response: Response) -> BatchJobPublic:
+    """Regions and provinces are resolved now (404/400 for unknown or ambiguous names); the run is queued."""
+    regions = engine.matcher.regions
+    if body.provinces is not None:
+        codes = [r.code for p in body.provinces for r in regions.in_province(regions.resolve_province(p).code)]
+    else:
+        codes = [regions.resolve(r).code for r in body.regions or ()]
+    job = engine.jobs.submit(codes, body.k, body.max_visits_per_innovation)
+    response.headers["Location"] = f"/batch/{job.id}"
+    return _public(job)
+
+
+@router.get("/batch/{job_id}", response_model=BatchJobPublic, summary="A batch job's status and files")
+def get_batch(job_id: str, engine: EngineDep) -> BatchJobPublic:
+    return _public(engine.jobs.get(job_id))
+
+
+@router.get("/batch/{job_id}/files/{name}", summary="Download one file of a finished batch job",
+            responses={200: {"content": {"text/csv": {}, "application/octet-stream": {}},
+                             "description": "The file"}})
+def get_batch_file(job_id: str, name: str, engine: EngineDep) -> FileResponse:
+    """Only the names in the job's ``files``; 404 for anything else."""
+    return FileResponse(engine.jobs.file(job_id, name), filename=name)
