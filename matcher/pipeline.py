@@ -27,7 +27,7 @@ from matcher.index import VectorIndex, ivf_lists, kind_for_size
 from matcher.lexical import LexicalIndex
 from matcher.regions import Regions
 from matcher.store import Store, text_hash
-from matcher.text import Analyzer
+from matcher.text import Analyzer, clean_for_dense
 
 Channels = Literal["hybrid", "dense", "lexical"]
 PASSAGE, QUERY = "passage", "query"
@@ -331,11 +331,12 @@ class Matcher:
         Titles are mostly acronyms ("SI BUNDA CERIA"); on the dev split they pulled e5 vectors off topic
         (nDCG@10 0.795 without the title, 0.751 with it). BM25 still indexes title and description.
         """
-        return innovation.text if self.settings.embed_title else innovation.description
+        return clean_for_dense(innovation.text if self.settings.embed_title else innovation.description)
 
     def _embed(self, texts: Sequence[str], kind: str, progress: bool) -> tuple[np.ndarray, int]:
         """Vectors for texts, embedding only those not in the cache; returns (vectors, how many were embedded)."""
         enc = self.encoder
+        texts = [clean_for_dense(t) for t in texts]  # invisible characters must not move a vector
         hashes = [text_hash(t) for t in texts]
         cached = self.store.cached_vectors(enc.model_id, kind, hashes, enc.dim)
         todo = list(dict.fromkeys(h for h in hashes if h not in cached))

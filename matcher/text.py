@@ -114,6 +114,22 @@ def normalize(text: str) -> str:
     return " ".join(_fold(text)[0].split())
 
 
+_SPACE_BEFORE_PUNCT = re.compile(r" (?=[,.;:!?])")
+
+
+def clean_for_dense(text: str) -> str:
+    """What the dense encoder should see: the text, minus what a reader cannot see or does not read.
+
+    Invisible characters vanish, accents and emoji modifiers go, emoji and odd spaces become a space; case
+    and punctuation stay (e5 uses them). ASCII text comes back unchanged, so its cached vectors stay valid.
+    """
+    if text.isascii():
+        return text
+    out = "".join(_simple(ch) for ch in unicodedata.normalize("NFD", text))
+    out = " ".join(unicodedata.normalize("NFC", out).split())
+    return _SPACE_BEFORE_PUNCT.sub("", out)
+
+
 # --- tokens --------------------------------------------------------------------------------------------------
 
 
