@@ -6,12 +6,15 @@ lifespan run exactly as in production; only the process boundary is missing.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import uvicorn
 
 from matcher.accounts import Accounts
@@ -66,3 +69,26 @@ def service_app(home: Path, encoder, regions, **settings):
 
     s = Settings(home=home, **settings)
     return create_app(s, matcher=Matcher(s, encoder=encoder, regions=regions))
+
+
+@contextlib.contextmanager
+def running_service(source: Path, home: Path, encoder, regions) -> Iterator[LiveServer]:
+    """A live server over a copy of the store in ``source``, with ``keys`` (by role) and ``home`` attached."""
+    home, keys = service_home(source, home)
+    with LiveServer(service_app(home, encoder, regions)) as server:
+        server.keys, server.home = keys, home
+        yield server
+
+
+def auth(server: LiveServer, role: str = "mentor") -> dict[str, str]:
+    return {"X-API-Key": server.keys[role]}
+
+
+def assert_error(response: httpx.Response, status: int, code: str) -> dict:
+    """The one error shape: {"error": {"code", "message", "details"}} and nothing else (no traceback)."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
+    assert body["error"]["code"] == code and body["error"]["message"]
+    assert "Traceback" not in response.text
+    return body["error"]

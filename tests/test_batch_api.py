@@ -8,7 +8,7 @@ import time
 
 import httpx
 import pytest
-from live_server import LiveServer, service_app, service_home
+from live_server import assert_error, auth, running_service
 
 from matcher.errors import ConfigError, NotFoundError
 from service.jobs import BatchJobs
@@ -19,9 +19,7 @@ REGIONS = ["81.03", "73.72", "Kota Malang"]  # two with gap statements, one with
 
 @pytest.fixture(scope="module")
 def svc(_mini_home, tmp_path_factory, e5_encoder, regions):
-    home, keys = service_home(_mini_home, tmp_path_factory.mktemp("batch-svc") / "home")
-    with LiveServer(service_app(home, e5_encoder, regions)) as server:
-        server.keys, server.home = keys, home
+    with running_service(_mini_home, tmp_path_factory.mktemp("batch-svc") / "home", e5_encoder, regions) as server:
         yield server
 
 
@@ -29,17 +27,6 @@ def svc(_mini_home, tmp_path_factory, e5_encoder, regions):
 def client(svc):
     with httpx.Client(base_url=svc.url, timeout=60) as c:
         yield c
-
-
-def auth(svc, role: str = "mentor") -> dict[str, str]:
-    return {"X-API-Key": svc.keys[role]}
-
-
-def assert_error(response: httpx.Response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"error"} and body["error"]["code"] == code and "Traceback" not in response.text
-    return body["error"]
 
 
 def wait_for(client: httpx.Client, job_id: str, seconds: float = 120) -> dict:

@@ -13,7 +13,7 @@ import time
 
 import httpx
 import pytest
-from live_server import LiveServer, free_port, service_app, service_home
+from live_server import LiveServer, assert_error, auth, free_port, running_service, service_app
 
 from matcher.accounts import Accounts
 from matcher.config import Settings
@@ -27,9 +27,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def svc(_mini_home, tmp_path_factory, e5_encoder, regions):
-    home, keys = service_home(_mini_home, tmp_path_factory.mktemp("svc") / "home")
-    with LiveServer(service_app(home, e5_encoder, regions)) as server:
-        server.keys, server.home = keys, home
+    with running_service(_mini_home, tmp_path_factory.mktemp("svc") / "home", e5_encoder, regions) as server:
         yield server
 
 
@@ -37,20 +35,6 @@ def svc(_mini_home, tmp_path_factory, e5_encoder, regions):
 def client(svc):
     with httpx.Client(base_url=svc.url, timeout=60) as c:
         yield c
-
-
-def auth(svc, role: str = "mentor") -> dict[str, str]:
-    return {"X-API-Key": svc.keys[role]}
-
-
-def assert_error(response: httpx.Response, status: int, code: str) -> dict:
-    """The one error shape: {"error": {"code", "message", "details"}} and nothing else (no traceback)."""
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
-    assert body["error"]["code"] == code and body["error"]["message"]
-    assert "Traceback" not in response.text
-    return body["error"]
 
 
 # ---- reads ------------------------------------------------------------------------------------------------
