@@ -31,7 +31,7 @@ install-dev: $(VENV)/.installed-dev
 
 # Browser tests drive Debian's chromium through Playwright (Playwright's own browser download does not work here).
 browser:
-	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 # The main job: validate and index the bundled corpus, show one hub regency's matches, then serve the mentor page.
 run: install
