@@ -33,6 +33,11 @@ Channels = Literal["hybrid", "dense", "lexical"]
 PASSAGE, QUERY = "passage", "query"
 
 
+def _corpus_hash(rows: Sequence[tuple]) -> str:
+    """Fingerprint of the indexed corpus from (rid, text_hash) rows in rid order; the manifest keeps it."""
+    return hashlib.sha256("".join(f"{r[0]}:{r[1]};" for r in rows).encode()).hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class Match:
     """One ranked innovation for a query, with every score part and the evidence a mentor reads."""
@@ -172,7 +177,7 @@ class Matcher:
             problems.append("the vector index and the records hold different innovations")
         if not np.array_equal(np.sort(state.lexical.ids_), rids):
             problems.append("the lexical index and the records hold different innovations")
-        corpus_hash = hashlib.sha256("".join(f"{r[0]}:{r[1]};" for r in rows).encode()).hexdigest()[:16]
+        corpus_hash = _corpus_hash(rows)
         if state.manifest.get("corpus_hash") != corpus_hash:
             problems.append("the manifest's corpus hash does not match the records")
         if problems:
@@ -289,7 +294,7 @@ class Matcher:
         cov = np.cov(matrix, rowvar=False) if len(matrix) > 1 else np.zeros((dim, dim))
         np.savez(folder / "stats.npz", mean=mean.astype(np.float32), cov=cov.astype(np.float32))
         self.analyzer.save_cache(folder / "stems.json")
-        corpus_hash = hashlib.sha256("".join(f"{r[0]}:{r[1]};" for r in all_rows).encode()).hexdigest()[:16]
+        corpus_hash = _corpus_hash(all_rows)
         manifest = {
             **self._settings_fingerprint(),
             "model_id": self.encoder.model_id,
@@ -439,7 +444,7 @@ class Matcher:
         out = []
         for rank, i in enumerate(order, start=1):
             inv = cat.innovations[int(positions[i])]
-            terms, sentence = self.explain(text, inv, analysis) if explain else ([], "")
+            terms, sentence = self._explain(state, analysis, inv) if explain else ([], "")
             out.append(Match(
                 innovation=inv, rank=rank, score=round(float(fused[i]), 6), dense=round(float(dense[i]), 6),
                 lexical=round(float(lexical[i]), 6), matched_terms=terms, best_sentence=sentence,
@@ -466,9 +471,14 @@ class Matcher:
     def explain(
         self, text: str, innovation: Innovation, analysis: list | None = None
     ) -> tuple[list[str], str]:
-        """(the query's words that the innovation shares, as written; the innovation's best-matching sentence)."""
-        state = self._state()
+        """(the query's words that the innovation shares, as written; the innovation's best-matching sentence).
+
+        ``analysis`` is ``analyzer.analyze(text)`` when the caller already has it.
+        """
         analysis = self.analyzer.analyze(text) if analysis is None else analysis
+        return self._explain(self._state(), analysis, innovation)
+
+    def _explain(self, state: _Loaded, analysis: list, innovation: Innovation) -> tuple[list[str], str]:
         query_terms = {t for _, ts in analysis for t in ts}
         weights = {t: state.lexical.idf(t) for t in query_terms}
         doc_terms = set(self.analyzer.terms(innovation.text))

@@ -81,12 +81,6 @@ class PlanDraft:
     decision: str | None  # latest shortlist decision for the pair, None when there is none
 
 
-def _origin_name(matcher: Matcher, code: str | None) -> str:
-    if not code:
-        return "nasional"
-    return matcher.regions.get(code).name if "." in code else matcher.regions.province(code).name
-
-
 def answered_gaps(matcher: Matcher, region_code: str, innovation_id: str, most: int = 3) -> list[GapEvidence]:
     """The region's gaps scored against this one innovation: those with a good match, else the best one.
 
@@ -120,7 +114,7 @@ def draft_plan(matcher: Matcher, region: str, innovation_id: str, require_shortl
         raise NotFoundError(f"innovation '{inv.id}' is not on the shortlist of {target.name} ({target.code}): "
                             f"{state}; shortlist it first, or ask for the draft anyway (--force)")
     distance = matcher.regions.distance_km(target.code, inv.region_code) if inv.region_code else None
-    return PlanDraft(target, inv, _origin_name(matcher, inv.region_code),
+    return PlanDraft(target, inv, matcher.regions.origin_name(inv.region_code),
                      None if distance is None else round(distance, 1), answered_gaps(matcher, target.code, inv.id),
                      decision)
 

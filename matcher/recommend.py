@@ -123,11 +123,13 @@ def _round_or_none(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def _explained(matcher: Matcher, inv: Innovation, evidence: list[GapEvidence]) -> list[GapEvidence]:
+def _explained(
+    matcher: Matcher, inv: Innovation, evidence: list[GapEvidence], analyses: dict[str, list]
+) -> list[GapEvidence]:
     """Evidence best first, with matched words and sentence; explained only for innovations that made the list."""
     out = []
     for e in sorted(evidence, key=lambda e: -e.score):
-        terms, sentence = matcher.explain(e.gap_text, inv)
+        terms, sentence = matcher.explain(e.gap_text, inv, analyses[e.gap_id])
         out.append(GapEvidence(e.gap_id, e.gap_text, e.priority, e.score, e.dense, e.lexical, terms, sentence))
     return out
 
@@ -200,18 +202,16 @@ def recommend_many(
         vectors = matcher.innovation_vectors(ids, centered=True)
         chosen = _mmr(scores, vectors, k, opts.mmr_lambda, must)
         chosen.sort(key=lambda i: -scores[i])
+        analyses = {g.id: matcher.analyzer.analyze(g.text) for g in gaps}
         recs = []
         for rank, i in enumerate(chosen, start=1):
             inv = invs[ids[i]]
-            origin = inv.region_code or ""
-            origin_name = (matcher.regions.get(origin).name if "." in origin
-                           else matcher.regions.province(origin).name if origin else "nasional")
             recs.append(Recommendation(
                 innovation=inv, rank=rank, score=round(float(scores[i]), 6),
                 parts={p: round(float(v), 6) for p, v in recs_parts[i].items()},
-                gaps=_explained(matcher, inv, evidence[ids[i]]),
+                gaps=_explained(matcher, inv, evidence[ids[i]], analyses),
                 distance_km=_round_or_none(distances[i]),
-                origin_name=origin_name,
+                origin_name=matcher.regions.origin_name(inv.region_code),
             ))
         out.append(recs)
     return out

@@ -279,6 +279,15 @@ class Regions:
 
     # --- geography --------------------------------------------------------------------------------------
 
+    def origin_name(self, code: str | None) -> str:
+        """Name of an innovation's origin: a kabupaten/kota, a province, or 'nasional' when none is recorded."""
+        if not code:
+            return "nasional"
+        try:
+            return self.get(code).name if "." in code else self.province(code).name
+        except NotFoundError:  # a code the reference no longer has: show it as is
+            return code
+
     def distance_km(self, code_a: str, code_b: str) -> float:
         """Great-circle distance between centroids; a two-digit code stands for the province centroid."""
         return _haversine_km(self._point(code_a), self._point(code_b))

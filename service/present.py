@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from matcher.corpus import Gap, Innovation
-from matcher.errors import NotFoundError
 from matcher.pipeline import Match
 from matcher.recommend import Recommendation
 from matcher.regions import HUB_PROVINCES, Region, Regions
@@ -21,18 +20,8 @@ from service.schemas import (
 )
 
 
-def origin_name(regions: Regions, code: str | None) -> str:
-    """Name of an innovation's origin: a kabupaten/kota, a province, or 'nasional' when none is recorded."""
-    if not code:
-        return "nasional"
-    try:
-        return regions.get(code).name if "." in code else regions.province(code).name
-    except NotFoundError:  # a code the reference no longer has: show it as is
-        return code
-
-
 def innovation(regions: Regions, inv: Innovation) -> InnovationPublic:
-    return InnovationPublic(**inv.to_dict(), origin_name=origin_name(regions, inv.region_code))
+    return InnovationPublic(**inv.to_dict(), origin_name=regions.origin_name(inv.region_code))
 
 
 def region(r: Region, gaps: int) -> RegionPublic:
