@@ -41,6 +41,22 @@ class Filters:
         )
 
 
+class _Codes:
+    """A text column stored as small integer codes: membership tests compare integers, not strings, which
+    matters when every query masks 100k innovations."""
+
+    def __init__(self, values: Sequence[str]):
+        self.vocabulary = {v: i for i, v in enumerate(dict.fromkeys(values))}
+        self.codes = np.array([self.vocabulary[v] for v in values], dtype=np.int32)
+
+    def isin(self, wanted: Sequence[str]) -> np.ndarray:
+        """Boolean mask of the rows whose value is one of ``wanted``."""
+        codes = [self.vocabulary[w] for w in wanted if w in self.vocabulary]
+        if len(codes) == 1:
+            return self.codes == codes[0]
+        return np.isin(self.codes, codes)
+
+
 class Catalog:
     """Innovations aligned with int64 record ids (``rids``), plus columns for fast filtering."""
 
@@ -49,11 +65,11 @@ class Catalog:
         self.innovations = list(innovations)
         self.position = {int(r): i for i, r in enumerate(self.rids)}
         self.by_id = {inv.id: i for i, inv in enumerate(self.innovations)}
-        self._sector = np.array([inv.sector or "" for inv in innovations], dtype=object)
-        self._region = np.array([inv.region_code or "" for inv in innovations], dtype=object)
-        self._province = np.array([province_of(inv.region_code) for inv in innovations], dtype=object)
-        self._stage = np.array([inv.stage or "" for inv in innovations], dtype=object)
-        self._award = np.array([inv.award or "none" for inv in innovations], dtype=object)
+        self._sector = _Codes([inv.sector or "" for inv in innovations])
+        self._region = _Codes([inv.region_code or "" for inv in innovations])
+        self._province = _Codes([province_of(inv.region_code) for inv in innovations])
+        self._stage = _Codes([inv.stage or "" for inv in innovations])
+        self._award = _Codes([inv.award or "none" for inv in innovations])
         self._digital = np.array([-1 if inv.digital is None else int(inv.digital) for inv in innovations])
         self._year = np.array([inv.year if inv.year is not None else -1 for inv in innovations])
 
@@ -72,7 +88,7 @@ class Catalog:
             (self._award, filters.awards),
         ):
             if wanted:
-                keep &= np.isin(column, list(wanted))
+                keep &= column.isin(wanted)
         if filters.digital is not None:
             keep &= self._digital == int(filters.digital)
         if filters.year_min is not None:
@@ -80,7 +96,7 @@ class Catalog:
         if filters.year_max is not None:
             keep &= (self._year <= filters.year_max) & (self._year >= 0)
         if filters.exclude_regions:
-            keep &= ~np.isin(self._region, list(filters.exclude_regions))
+            keep &= ~self._region.isin(filters.exclude_regions)
         if filters.exclude_ids:
             excluded = [self.by_id[i] for i in filters.exclude_ids if i in self.by_id]
             keep[excluded] = False

@@ -4,7 +4,8 @@ sentence of the innovation that best answers the gap."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from collections.abc import Set as AbstractSet
 
 # Abbreviations that end in a period inside Indonesian sentences; a period after them does not end a sentence.
 _NO_SPLIT_AFTER = {
@@ -30,7 +31,7 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def matched_surfaces(query_analysis: Sequence[tuple[str, Sequence[str]]], doc_terms: set[str]) -> list[str]:
+def matched_surfaces(query_analysis: Sequence[tuple[str, Sequence[str]]], doc_terms: AbstractSet[str]) -> list[str]:
     """Original words of the query whose terms occur in the document, in query order, without repeats."""
     seen: set[str] = set()
     out: list[str] = []
@@ -44,7 +45,7 @@ def matched_surfaces(query_analysis: Sequence[tuple[str, Sequence[str]]], doc_te
 
 
 def best_sentence(
-    text: str, term_weights: dict[str, float], analyse: Callable[[str], list[str]]
+    text: str, term_weights: dict[str, float], analyse: Callable[[str], Collection[str]]
 ) -> str:
     """The sentence sharing the most query weight (sum of IDF of shared terms); the first sentence if none shares any."""
     sentences = split_sentences(text)

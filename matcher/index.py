@@ -101,6 +101,22 @@ class VectorIndex:
             return np.empty((0, self.dim), dtype=np.float32)
         return np.vstack([self._index.reconstruct(int(i)) for i in ids]).astype(np.float32)
 
+    def stored(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(a read-only view of every stored vector, (len, dim); their ids) for an exact index, else None.
+
+        One matrix product with this view scores a batch of queries against the whole catalogue in a single
+        pass over memory, which is what makes regency recommendations (several gaps at once) cheap. The view
+        is valid until the index is modified.
+        """
+        if self.kind != "flat":
+            return None
+        faiss = _faiss()
+        flat = faiss.downcast_index(self._index.index)
+        n = len(self)
+        view = faiss.rev_swig_ptr(flat.get_xb(), n * self.dim).reshape(n, self.dim) if n else np.empty((0, self.dim))
+        view.flags.writeable = False
+        return view, self.ids
+
     def search(
         self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:

@@ -11,6 +11,7 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -80,6 +81,8 @@ class _Loaded:
     lexical_pos: np.ndarray  # catalog position -> position in the lexical score array
     mean: np.ndarray
     cov: np.ndarray
+    matrix: np.ndarray | None = None  # exact index: every stored vector (a view), rows in index order
+    matrix_rows: np.ndarray | None = None  # catalog position -> row of ``matrix``
 
 
 class Matcher:
@@ -95,6 +98,8 @@ class Matcher:
         self.store = Store(self.settings.home)
         self.regions = regions or Regions.load(self.settings.corpus_dir / "regions")
         self.analyzer = Analyzer(stemmer=self.settings.stemmer)
+        # explanations analyse the same innovation texts and sentences again and again: remember the last ones
+        self._term_set = lru_cache(maxsize=16_384)(lambda text: frozenset(self.analyzer.terms(text)))
         self._encoder = encoder
         self._loaded: _Loaded | None = None
 
@@ -141,7 +146,13 @@ class Matcher:
         stems = folder / "stems.json"
         if stems.exists():
             self.analyzer.load_cache(stems)
-        return _Loaded(folder.name, manifest, catalog, vectors, lexical, lexical_pos, stats["mean"], stats["cov"])
+        loaded = _Loaded(folder.name, manifest, catalog, vectors, lexical, lexical_pos, stats["mean"], stats["cov"])
+        exact = vectors.stored()
+        if exact is not None:
+            loaded.matrix, ids = exact
+            order = np.argsort(ids)
+            loaded.matrix_rows = order[np.searchsorted(ids, catalog.rids, sorter=order)]
+        return loaded
 
     @property
     def catalog(self) -> Catalog:
@@ -289,7 +300,10 @@ class Matcher:
         index.save(folder / "vectors.faiss")
         lexical = LexicalIndex().build(all_rids, [json.loads(r[2]) for r in all_rows])
         lexical.save(folder / "lexical")
-        matrix = index.vectors(all_rids) if len(all_rids) else np.zeros((1, dim), dtype=np.float32)
+        exact = index.stored()
+        matrix = exact[0] if exact is not None else index.vectors(all_rids)  # row order does not matter here
+        if not len(matrix):
+            matrix = np.zeros((1, dim), dtype=np.float32)
         mean = matrix.mean(axis=0)
         cov = np.cov(matrix, rowvar=False) if len(matrix) > 1 else np.zeros((dim, dim))
         np.savez(folder / "stats.npz", mean=mean.astype(np.float32), cov=cov.astype(np.float32))
@@ -371,7 +385,7 @@ class Matcher:
         regions = list(regions) if regions is not None else [None] * len(texts)
         codes = [self.regions.resolve(r).code if r else None for r in regions]
         vectors, _ = self._embed(list(texts), QUERY, progress=False)
-        return [self._rank(t, v, c, k, filters, channels) for t, v, c in zip(texts, vectors, codes, strict=False)]
+        return self._rank_many(list(texts), vectors, codes, k, filters, channels)
 
     def match_gaps(
         self, gaps: Sequence[Gap], k: int = 10, filters: Filters | None = None, explain: bool = True
@@ -382,8 +396,8 @@ class Matcher:
         recommendations and batch runs embed nothing at request time.
         """
         vectors, _ = self._embed([g.text for g in gaps], QUERY, progress=False)
-        return [self._rank(g.text, v, g.region_code, k, filters, "hybrid", explain)
-                for g, v in zip(gaps, vectors, strict=True)]
+        return self._rank_many([g.text for g in gaps], vectors, [g.region_code for g in gaps], k, filters, "hybrid",
+                               explain)
 
     def innovation_vectors(self, innovation_ids: Sequence[str], centered: bool = False) -> np.ndarray:
         """Stored dense vectors of indexed innovations: shape (len(ids), dim).
@@ -392,17 +406,44 @@ class Matcher:
         component, and without it every pair of innovations looks alike (cosine ~0.8).
         """
         state = self._state()
-        rids = [state.catalog.rids[state.catalog.by_id[i]] for i in innovation_ids]
-        vectors = state.vectors.vectors(np.array(rids, dtype=np.int64))
+        positions = np.array([state.catalog.by_id[i] for i in innovation_ids], dtype=np.int64)
+        vectors = self._vectors_at(state, positions)
         if centered and len(vectors):
             vectors = vectors - state.mean
             vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         return vectors
 
+    @staticmethod
+    def _vectors_at(state: _Loaded, positions: np.ndarray) -> np.ndarray:
+        """Stored vectors of catalogue positions: (len(positions), dim)."""
+        if state.matrix is not None and state.matrix_rows is not None:
+            return np.asarray(state.matrix[state.matrix_rows[positions]], dtype=np.float32)
+        return state.vectors.vectors(state.catalog.rids[positions])
+
+    def _rank_many(
+        self, texts: Sequence[str], vectors: np.ndarray, region_codes: Sequence[str | None], k: int,
+        filters: Filters | None, channels: Channels, explain: bool = True, chunk: int = 32,
+    ) -> list[list[Match]]:
+        """``_rank`` for each text; with an exact index one matrix product scores each chunk of queries
+        against every innovation (the chunk bounds the (chunk, n innovations) score matrix)."""
+        state = self._state()
+        out: list[list[Match]] = []
+        for start in range(0, len(texts), chunk):
+            qvecs = vectors[start : start + chunk]
+            dense_all = None
+            if state.matrix is not None and state.matrix_rows is not None and channels != "lexical":
+                dense_all = (qvecs @ state.matrix.T)[:, state.matrix_rows]
+            for i, (text, qvec, code) in enumerate(zip(texts[start : start + chunk], qvecs,
+                                                      region_codes[start : start + chunk], strict=True)):
+                out.append(self._rank(text, qvec, code, k, filters, channels, explain,
+                                      None if dense_all is None else dense_all[i]))
+        return out
+
     def _rank(
         self, text: str, qvec: np.ndarray, region_code: str | None, k: int, filters: Filters | None,
-        channels: Channels, explain: bool = True,
+        channels: Channels, explain: bool = True, dense_all: np.ndarray | None = None,
     ) -> list[Match]:
+        """Top-k for one query vector; ``dense_all`` holds its cosine with every catalogue position when known."""
         state = self._state()
         cat = state.catalog
         if not len(cat):
@@ -424,10 +465,14 @@ class Matcher:
         if channels in ("hybrid", "lexical"):
             top = np.argpartition(-lex_masked, depth - 1)[:depth]
             cand.update(int(p) for p in top if np.isfinite(lex_masked[p]))
-        if channels in ("hybrid", "dense"):
+        if channels in ("hybrid", "dense") and dense_all is not None:
+            masked = dense_all if allowed is None else np.where(allowed, dense_all, -np.inf)
+            top = np.argpartition(-masked, depth - 1)[:depth]
+            cand.update(int(p) for p in top if np.isfinite(masked[p]))
+        elif channels in ("hybrid", "dense"):
             cand.update(self._dense_candidates(state, qvec, depth, allowed, len(cat) - n_allowed))
         positions = np.array(sorted(cand), dtype=np.int64)
-        dense = state.vectors.vectors(cat.rids[positions]) @ qvec
+        dense = dense_all[positions] if dense_all is not None else self._vectors_at(state, positions) @ qvec
         lexical = lex_all[positions]
         if channels == "dense":
             fused = dense.astype(np.float64)
@@ -481,6 +526,6 @@ class Matcher:
     def _explain(self, state: _Loaded, analysis: list, innovation: Innovation) -> tuple[list[str], str]:
         query_terms = {t for _, ts in analysis for t in ts}
         weights = {t: state.lexical.idf(t) for t in query_terms}
-        doc_terms = set(self.analyzer.terms(innovation.text))
         surfaces = [(tok.surface, ts) for tok, ts in analysis]
-        return matched_surfaces(surfaces, doc_terms), best_sentence(innovation.description, weights, self.analyzer.terms)
+        return (matched_surfaces(surfaces, self._term_set(innovation.text)),
+                best_sentence(innovation.description, weights, self._term_set))

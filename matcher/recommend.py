@@ -140,16 +140,17 @@ def _mmr(scores: np.ndarray, vectors: np.ndarray, k: int, lam: float, must: Sequ
     ``must`` holds candidates that have to be in the list (best answers to high-priority gaps).
     """
     rel = scores / (float(np.abs(scores).max()) or 1.0)
-    sims = vectors @ vectors.T
+    max_sim = np.full(len(scores), -np.inf)  # each candidate's highest similarity to a chosen one
+    available = np.ones(len(scores), dtype=bool)
     chosen: list[int] = []
-    left = list(range(len(scores)))
-    while left and len(chosen) < k:
-        slots_left = k - len(chosen)
-        pending = [i for i in must if i not in chosen]
-        pool = pending if len(pending) >= slots_left else left
-        best = max(pool, key=lambda i: lam * rel[i] - (1 - lam) * (max(sims[i, chosen]) if chosen else 0.0))
+    while available.any() and len(chosen) < k:
+        value = lam * rel - (1 - lam) * (max_sim if chosen else 0.0)
+        pending = [i for i in must if available[i]]
+        pool = pending if len(pending) >= k - len(chosen) else np.flatnonzero(available)
+        best = int(pool[int(np.argmax(value[pool]))])
         chosen.append(best)
-        left.remove(best)
+        available[best] = False
+        max_sim = np.maximum(max_sim, vectors @ vectors[best])
     return chosen
 
 
