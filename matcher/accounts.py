@@ -47,9 +47,20 @@ class Account:
         """True when this account's role grants ``role`` ("mentor" or "admin")."""
         return role in GRANTS.get(self.role, frozenset())
 
+    def require(self, role: str) -> Account:
+        """This account when its role grants ``role``; ForbiddenError otherwise."""
+        if not self.may(role):
+            raise ForbiddenError(f"account {self.name!r} has role {self.role!r}; this needs {role!r}")
+        return self
+
 
 def _hash(secret: str, salt: bytes, params: dict[str, int]) -> bytes:
     return hashlib.scrypt(secret.encode(), salt=salt, maxmem=64 * 1024 * 1024, **params)
+
+
+def _digest(key: str) -> str:
+    """What the in-memory cache of verified keys is keyed by: never the key itself."""
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def _public(row: dict[str, Any]) -> Account:
@@ -92,31 +103,42 @@ class Accounts:
             if not self.store.delete_account(name):
                 raise NotFoundError(f"no account named {name!r}")
 
+    def known(self, key: str | None) -> Account | None:
+        """The account of a key this process has verified before, or None: one row read, never a scrypt.
+
+        What the service's rate limit uses to count a request against its account before any route runs; a
+        key seen for the first time, a wrong or made-up key, or one whose account was removed gives None."""
+        m = _KEY.match((key or "").strip())
+        if m is None:
+            return None
+        known = self._verified.get(_digest(m.group(0)))
+        if known is None:
+            return None
+        with self._lock:
+            row = self.store.account(m.group(1))
+        return _public(row) if row is not None and hmac.compare_digest(known, row["key_hash"]) else None
+
     def verify(self, key: str | None) -> Account:
         """The account of a key; AuthError when it is missing, malformed, unknown or wrong."""
         if not key:
             raise AuthError("this needs an API key: send it in the X-API-Key header")
+        account = self.known(key)
+        if account is not None:
+            return account
         m = _KEY.match(key.strip())
         with self._lock:
             row = self.store.account(m.group(1)) if m else None
         if row is None:
             _hash("x" * 43, self._dummy_salt, SCRYPT)  # same cost as a real check
             raise AuthError("invalid API key")
-        digest = hashlib.sha256(key.strip().encode()).hexdigest()
-        known = self._verified.get(digest)
-        if known is not None and hmac.compare_digest(known, row["key_hash"]):
-            return _public(row)
         assert m is not None
         if not hmac.compare_digest(_hash(m.group(2), row["salt"], json.loads(row["params"])), row["key_hash"]):
             raise AuthError("invalid API key")
         if len(self._verified) >= _CACHE_LIMIT:
             self._verified.clear()
-        self._verified[digest] = row["key_hash"]
+        self._verified[_digest(m.group(0))] = row["key_hash"]
         return _public(row)
 
     def authorize(self, key: str | None, role: str) -> Account:
         """The account of a key whose role grants ``role``; AuthError (no/bad key) or ForbiddenError (role)."""
-        account = self.verify(key)
-        if not account.may(role):
-            raise ForbiddenError(f"account {account.name!r} has role {account.role!r}; this needs {role!r}")
-        return account
+        return self.verify(key).require(role)

@@ -16,7 +16,14 @@ from typing import Any
 
 from matcher.batch_results import PreviousRow, RegionResult
 from matcher.errors import NotFoundError, Problem, ValidationError
-from matcher.files import atomic_write_bytes, atomic_write_text, safe_cell, stable_ooxml, unsafe_cell
+from matcher.files import (
+    atomic_write_bytes,
+    atomic_write_text,
+    office_text,
+    safe_cell,
+    stable_ooxml,
+    unsafe_cell,
+)
 from matcher.recommend import Recommendation
 
 PARTS = ("relevance", "maturity", "recognition", "proximity", "similarity")
@@ -112,7 +119,7 @@ def write_xlsx(path: Path, results: Sequence[RegionResult], provinces: Sequence[
         ws.append(list(COLUMNS))
         widths = [len(c) for c in COLUMNS]
         for row in (r for r in rows if r["province_code"] == code):
-            values = [safe_cell(row[c]) for c in COLUMNS]
+            values = [safe_cell(office_text(row[c])) for c in COLUMNS]  # drop, then neutralise
             ws.append(values)
             widths = [max(w, len(str(v)) if v is not None else 0) for w, v in zip(widths, values, strict=True)]
         for n, (column, width) in enumerate(zip(COLUMNS, widths, strict=True), start=1):

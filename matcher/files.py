@@ -18,6 +18,8 @@ from typing import Any
 
 # Cells a spreadsheet would run as a formula (CSV/formula injection); tab and CR start one in some programs too.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Characters XML 1.0 forbids (tab, LF and CR are allowed): no XLSX or DOCX file can hold them.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 FIXED_CORE_TIME = "2000-01-01T00:00:00Z"
 _CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
@@ -40,6 +42,34 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
     return path
 
 
+_TEMPORARY = re.compile(r"^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$")  # the names atomic_write_bytes writes to
+
+
+def remove_temporaries(folder: Path) -> int:
+    """Delete the temporary files that ``atomic_write_bytes`` calls in ``folder`` left behind when killed between
+    writing and renaming (SIGKILL, power loss); returns how many. Those of a process still running are kept."""
+    removed = 0
+    for path in Path(folder).glob(".*.tmp"):
+        match = _TEMPORARY.match(path.name)
+        if match is None or not path.is_file() or _running(int(match.group(1))):
+            continue
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. another user's process
+        return True
+    return True
+
+
 def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
     """``atomic_write_bytes`` for text; newlines are written as given (no platform translation)."""
     return atomic_write_bytes(path, text.encode(encoding))
@@ -53,6 +83,14 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def office_text(value: Any) -> Any:
+    """Text an XLSX or DOCX file can hold: the characters XML 1.0 forbids are dropped, anything else passes.
+
+    openpyxl and python-docx refuse those characters outright, so one control character in a catalogue title
+    would otherwise stop a whole batch export. Tab, line feed and carriage return are allowed and kept."""
+    return _XML_ILLEGAL.sub("", value) if isinstance(value, str) else value
 
 
 def unsafe_cell(value: str) -> str:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from matcher.catalog import Filters
 from matcher.corpus import Innovation
 from matcher.errors import ConfigError, NotFoundError
-from matcher.files import atomic_write_bytes, atomic_write_text, stable_ooxml
+from matcher.files import atomic_write_bytes, atomic_write_text, office_text, stable_ooxml
 from matcher.plots import label
 from matcher.recommend import GapEvidence
 from matcher.regions import Region
@@ -161,17 +161,18 @@ def _table(doc: Any, header: list[str], rows: list[list[str]]) -> None:
             run.bold = True
     for row in rows:
         for cell, text in zip(table.add_row().cells, row, strict=True):
-            cell.text = text
+            cell.text = office_text(text)
 
 
 def _docx(d: PlanDraft) -> bytes:
     from docx import Document
 
     s = sections(d)
+    title = office_text(s["title"])  # corpus text: drop what XML cannot hold (python-docx refuses it)
     doc = Document()
-    doc.core_properties.title = s["title"]
+    doc.core_properties.title = title
     doc.core_properties.author = "matcher"
-    doc.add_heading(s["title"], level=0)
+    doc.add_heading(title, level=0)
     doc.add_paragraph().add_run(s["status"]).italic = True
     _table(doc, ["Uraian", "Isi"], [list(r) for r in s["identity"]])
     doc.add_heading("1. Kesenjangan yang dijawab", level=1)
@@ -181,10 +182,10 @@ def _docx(d: PlanDraft) -> bytes:
     else:
         doc.add_paragraph("Belum ada kesenjangan tercatat untuk daerah ini; uraikan masalah yang hendak dijawab.")
     doc.add_heading("2. Ringkasan inovasi", level=1)
-    doc.add_paragraph(d.innovation.description)
+    doc.add_paragraph(office_text(d.innovation.description))
     if d.gaps:
         quote = f"Bagian yang paling menjawab kesenjangan: “{d.gaps[0].best_sentence}”"
-        doc.add_paragraph().add_run(quote).italic = True
+        doc.add_paragraph().add_run(office_text(quote)).italic = True
     doc.add_heading("3. Instansi asal untuk studi tiru", level=1)
     _table(doc, ["Uraian", "Isi"], [list(r) for r in s["contact"]])
     doc.add_heading("4. Tahapan replikasi", level=1)

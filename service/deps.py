@@ -16,9 +16,11 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
+from starlette.types import Scope
 
 from matcher.accounts import Account, Accounts
 from matcher.config import Settings
+from matcher.errors import AuthError
 from matcher.pipeline import Matcher
 from service.cache import RecommendationCache
 from service.jobs import BatchJobs
@@ -52,29 +54,90 @@ ApiKey = Annotated[str | None, Depends(api_key_header)]
 async def locked_matcher(engine: EngineDep) -> AsyncIterator[Matcher]:
     """The shared matcher, held for the whole request."""
     async with engine.lock:
-        yield engine.matcher
+        with engine.matcher.pinned():  # one request reads one index generation, whatever commits meanwhile
+            yield engine.matcher
 
 
-async def reader(engine: EngineDep, key: ApiKey) -> Account | None:
+# The rate limit (service.middleware) checks a request's key before any route runs and leaves the outcome
+# here, in the request's state: the route's own check reuses it, so a wrong key costs one scrypt, not two.
+KEY_CHECK = "matcher_key_check"
+
+
+def _accounts_of(scope: Scope) -> Accounts | None:
+    engine = getattr(getattr(scope.get("app"), "state", None), "engine", None)
+    return engine.accounts if isinstance(engine, Engine) else None
+
+
+def _keep(scope: Scope, key: str, account: Account | None) -> None:
+    scope.setdefault("state", {})[KEY_CHECK] = (key, account)
+
+
+def known_account(scope: Scope, key: str | None) -> Account | None:
+    """The account of a key this worker has verified before (one row read, no scrypt), else None.
+
+    For the rate limit, which runs before the routes: a request whose key is known counts against its account."""
+    accounts = _accounts_of(scope)
+    account = accounts.known(key) if accounts is not None and key else None
+    if account is not None and key:
+        _keep(scope, key, account)
+    return account
+
+
+async def check_new_key(scope: Scope, key: str) -> Account | None:
+    """Verify a key not known yet (one scrypt, in a thread) and keep the outcome for the route; None when wrong.
+
+    The rate limit calls this only after counting the request against the client address, so made-up keys
+    cost at most one scrypt per allowed request of that address."""
+    accounts = _accounts_of(scope)
+    if accounts is None:
+        return None
+    try:
+        account: Account | None = await run_in_threadpool(accounts.verify, key)
+    except AuthError:
+        account = None
+    _keep(scope, key, account)
+    return account
+
+
+def _verified(request: Request, engine: Engine, key: str | None) -> Account:
+    """The key's account, from the rate limit's check of this very key when there was one; AuthError otherwise."""
+    checked = getattr(request.state, KEY_CHECK, None)
+    if key and checked is not None and checked[0] == key:
+        if checked[1] is None:
+            raise AuthError("invalid API key")
+        return checked[1]
+    return engine.accounts.verify(key)
+
+
+async def reader(request: Request, engine: EngineDep, key: ApiKey) -> Account | None:
     """Reads are open unless MATCHER_READ_REQUIRES_KEY; then any valid key (mentor or admin) may read.
 
-    Async so an open read costs no thread-pool hop; a key check (scrypt) still runs in a thread."""
+    Async so an open read costs no thread-pool hop; a key the rate limit did not check (scrypt) runs in a thread."""
     if not engine.settings.read_requires_key:
         return None
+    checked = getattr(request.state, KEY_CHECK, None)
+    if key and checked is not None and checked[0] == key:
+        return _verified(request, engine, key)
     return await run_in_threadpool(engine.accounts.verify, key)
 
 
-def mentor(engine: EngineDep, key: ApiKey) -> Account:
-    """Gaps and shortlists: a mentor or admin key."""
-    return engine.accounts.authorize(key, "mentor")
+def any_key(request: Request, engine: EngineDep, key: ApiKey) -> Account:
+    """Any valid key, whatever its role."""
+    return _verified(request, engine, key)
 
 
-def admin(engine: EngineDep, key: ApiKey) -> Account:
+def mentor(request: Request, engine: EngineDep, key: ApiKey) -> Account:
+    """Gaps, shortlists and batch runs: a mentor or admin key."""
+    return _verified(request, engine, key).require("mentor")
+
+
+def admin(request: Request, engine: EngineDep, key: ApiKey) -> Account:
     """The innovation catalogue: an admin key."""
-    return engine.accounts.authorize(key, "admin")
+    return _verified(request, engine, key).require("admin")
 
 
 MatcherDep = Annotated[Matcher, Depends(locked_matcher)]
+AnyKey = Annotated[Account, Depends(any_key)]
 Mentor = Annotated[Account, Depends(mentor)]
 Admin = Annotated[Account, Depends(admin)]
 

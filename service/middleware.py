@@ -12,6 +12,7 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from matcher.errors import RateLimitError, TooLargeError
+from service.deps import check_new_key, known_account
 from service.errors import error_response
 
 # No inline script or style anywhere, nothing from another origin: the page must work offline anyway.
@@ -93,8 +94,15 @@ class BodyLimit:
 
 
 class RateLimit:
-    """At most ``per_minute`` requests per client address and clock minute (not per key: a client could
-    invent key ids to get fresh counts). Counts live in this process: N workers allow up to N times the limit."""
+    """At most ``per_minute`` requests per clock minute for each API account, and for each client address.
+
+    A request carrying a key this worker has verified before counts against that key's account alone, so
+    mentors behind one NAT address do not share a budget. Any other request counts against its client address:
+    no key, a wrong or made-up key, a removed account's key, and a valid key on its first request. Inventing
+    key ids therefore never earns a fresh budget. A key not known yet is checked (one scrypt, in a thread) only
+    after its request was counted and allowed, and the route reuses that check: a made-up key costs at most one
+    scrypt per allowed request, so at most ``per_minute`` per address and minute. Counts live in this process:
+    N workers allow up to N times the limit."""
 
     def __init__(self, app: ASGIApp, per_minute: int):
         self.app, self.per_minute = app, per_minute
@@ -106,8 +114,14 @@ class RateLimit:
     def client(scope: Scope) -> str:
         return (scope.get("client") or ("?", 0))[0]
 
+    @staticmethod
+    def api_key(scope: Scope) -> str | None:
+        """The X-API-Key header as the routes read it (first one, latin-1), or None."""
+        value = next((v for k, v in scope.get("headers", []) if k.lower() == b"x-api-key"), b"")
+        return value.decode("latin-1") or None
+
     def hit(self, client: str, now: float) -> int | None:
-        """Count a request; None when allowed, else the seconds until the next window."""
+        """Count a request of ``client`` (an address or a key); None when allowed, else seconds to the next window."""
         window = int(now // 60)
         with self._lock:
             if window != self._window:
@@ -119,8 +133,14 @@ class RateLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] == "/" or scope["path"].startswith(UNLIMITED_PATHS):
             return await self.app(scope, receive, send)
-        retry = self.hit(self.client(scope), time.time())
+        key = self.api_key(scope)
+        account = known_account(scope, key)
+        who = "this API key" if account else "this address"
+        retry = self.hit(f"key {account.key_id}" if account else f"address {self.client(scope)}", time.time())
         if retry is not None:
-            exc = RateLimitError(f"more than {self.per_minute} requests in a minute; try again in {retry} s", retry)
+            exc = RateLimitError(f"more than {self.per_minute} requests in a minute from {who}; "
+                                 f"try again in {retry} s", retry)
             return await error_response(exc)(scope, receive, send)
+        if key and account is None:
+            await check_new_key(scope, key)
         await self.app(scope, receive, send)
