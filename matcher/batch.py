@@ -25,7 +25,7 @@ from matcher.batch_results import CHANGE_KINDS, RegionResult, diff_changes
 from matcher.catalog import Filters
 from matcher.corpus import Gap, Innovation
 from matcher.errors import ConfigError, NotFoundError
-from matcher.files import atomic_write_text, safe_filename
+from matcher.files import atomic_write_text, remove_temporaries, safe_filename
 from matcher.recommend import GapEvidence, Recommendation, RecommendOptions, recommend_many
 
 if TYPE_CHECKING:
@@ -205,6 +205,8 @@ def run_batch(
     out = Path(out_dir)
     parts_dir = out / "parts"
     parts_dir.mkdir(parents=True, exist_ok=True)
+    for folder in (out, parts_dir, out / "plans"):  # what a killed run was writing when it died
+        remove_temporaries(folder)
     summary = BatchSummary(out, codes, sorted({c.split(".")[0] for c in codes}), k, max_visits, 0, [], 0.0, 0.0,
                            index=index, cap_scope=cap_scope if max_visits else None)
     loaded: list[_Part] = []

@@ -6,10 +6,11 @@ Everything else (regency recommendations, batch runs, the service) calls these.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -102,6 +103,8 @@ class Matcher:
         self._term_set = lru_cache(maxsize=16_384)(lambda text: frozenset(self.analyzer.terms(text)))
         self._encoder = encoder
         self._loaded: _Loaded | None = None
+        self._pins = 0  # depth of pinned() blocks
+        self._pinned: _Loaded | None = None  # the generation every read inside them uses
 
     # ---- parts ------------------------------------------------------------------------------------------
     @property
@@ -118,13 +121,31 @@ class Matcher:
                 "stemmer": s.stemmer, "embed_title": s.embed_title}
 
     def _state(self) -> _Loaded:
-        """The current index generation, reloaded when another writer committed a newer one."""
-        current = self.store.current_generation()
-        if current is None:
-            raise StoreError(f"no index in {self.settings.home}: run 'matcher index' first")
-        if self._loaded is None or self._loaded.generation != current.name:
-            self._loaded = self._load(current)
+        """The current index generation, reloaded when another writer committed a newer one (inside
+        :meth:`pinned`, the one the first read found)."""
+        if self._pinned is not None:
+            return self._pinned
+        with self.store.snapshot():  # the generation and the records it indexes, from one committed state
+            current = self.store.current_generation()
+            if current is None:
+                raise StoreError(f"no index in {self.settings.home}: run 'matcher index' first")
+            if self._loaded is None or self._loaded.generation != current.name:
+                self._loaded = self._load(current)
+        if self._pins:
+            self._pinned = self._loaded
         return self._loaded
+
+    @contextlib.contextmanager
+    def pinned(self) -> Iterator[Matcher]:
+        """Every read inside uses one index generation, even when another process commits a newer one meanwhile,
+        so one answer never mixes two catalogues. This Matcher's own ``index()`` still shows at once."""
+        self._pins += 1
+        try:
+            yield self
+        finally:
+            self._pins -= 1
+            if not self._pins:
+                self._pinned = None
 
     def _load(self, folder: Path) -> _Loaded:
         manifest = json.loads((folder / "manifest.json").read_text())
@@ -264,7 +285,7 @@ class Matcher:
                 report.manifest = self._write_generation(folder, current, rebuild, all_rows, rids, vectors)
                 self.store.commit_generation(conn, folder)
             self.store.prune_generations()
-        self._loaded = None
+        self._loaded = self._pinned = None
         report.seconds = time.perf_counter() - started
         return report
 
@@ -385,7 +406,8 @@ class Matcher:
         regions = list(regions) if regions is not None else [None] * len(texts)
         codes = [self.regions.resolve(r).code if r else None for r in regions]
         vectors, _ = self._embed(list(texts), QUERY, progress=False)
-        return self._rank_many(list(texts), vectors, codes, k, filters, channels)
+        with self.pinned():
+            return self._rank_many(list(texts), vectors, codes, k, filters, channels)
 
     def match_gaps(
         self, gaps: Sequence[Gap], k: int = 10, filters: Filters | None = None, explain: bool = True
@@ -396,8 +418,9 @@ class Matcher:
         recommendations and batch runs embed nothing at request time.
         """
         vectors, _ = self._embed([g.text for g in gaps], QUERY, progress=False)
-        return self._rank_many([g.text for g in gaps], vectors, [g.region_code for g in gaps], k, filters, "hybrid",
-                               explain)
+        with self.pinned():
+            return self._rank_many([g.text for g in gaps], vectors, [g.region_code for g in gaps], k, filters,
+                                   "hybrid", explain)
 
     def innovation_vectors(self, innovation_ids: Sequence[str], centered: bool = False) -> np.ndarray:
         """Stored dense vectors of indexed innovations: shape (len(ids), dim).

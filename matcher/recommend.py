@@ -162,6 +162,13 @@ def recommend_many(
     options: RecommendOptions | None = None,
 ) -> list[list[Recommendation]]:
     """Top-k recommendations for each regency (code or name), in the order given."""
+    with matcher.pinned():  # candidates, vectors and explanations from one index generation
+        return _recommend_many(matcher, regions, k, filters, options)
+
+
+def _recommend_many(
+    matcher: Matcher, regions: Sequence[str], k: int, filters: Filters | None, options: RecommendOptions | None,
+) -> list[list[Recommendation]]:
     opts = options or RecommendOptions.from_settings(matcher.settings)
     out: list[list[Recommendation]] = []
     for region in regions:
