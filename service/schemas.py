@@ -84,14 +84,14 @@ class RegionPublic(BaseModel):
 class GapIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str | None = Field(None, max_length=100, description="Chosen by the server when absent.")
-    text: str = Field(description=TEXT_DOC)
+    text: str = Field(min_length=1, description=TEXT_DOC)
     sector: Sector | None = None
     priority: int = Field(2, ge=1, le=3, description="1 high, 3 low.")
 
 
 class GapUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(description=TEXT_DOC)
+    text: str = Field(min_length=1, description=TEXT_DOC)
     sector: Sector | None = None
     priority: int = Field(2, ge=1, le=3)
 
@@ -110,8 +110,8 @@ class InnovationIn(BaseModel):
     """An innovation record as in the data contract (docs/data.md); the id comes from the path."""
 
     model_config = ConfigDict(extra="allow")
-    title: str = Field(max_length=300)
-    description: str = Field(description=TEXT_DOC)
+    title: str = Field(min_length=1, max_length=300)
+    description: str = Field(min_length=1, description=TEXT_DOC)
     region_code: str | None = Field(None, description="'PP.RR', a province 'PP', or a name.")
     institution: str | None = Field(None, max_length=300)
     sector: Sector | None = None
@@ -155,7 +155,7 @@ class FiltersIn(BaseModel):
 
 class MatchIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(description=TEXT_DOC)
+    text: str = Field(min_length=1, description=TEXT_DOC)
     region: str | None = Field(None, max_length=200, description="Code or name; its own innovations are left out.")
     k: int = Field(10, ge=1, le=MAX_K)
     filters: FiltersIn = FiltersIn()

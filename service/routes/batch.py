@@ -13,6 +13,9 @@ from service.jobs import Job
 from service.schemas import BatchIn, BatchJobPublic
 
 router = APIRouter(tags=["batch"])
+# What run_batch writes (CSV, XLSX, HTML, JSON), as FileResponse names them from the file's extension.
+FILE_TYPES = ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/html",
+              "application/json")
 
 
 def _public(job: Job) -> BatchJobPublic:
@@ -40,8 +43,8 @@ def get_batch(job_id: str, engine: EngineDep) -> BatchJobPublic:
 
 
 @router.get("/batch/{job_id}/files/{name}", summary="Download one file of a finished batch job",
-            responses={200: {"content": {"text/csv": {}, "application/octet-stream": {}},
-                             "description": "The file"}})
+            responses={200: {"content": {media_type: {} for media_type in FILE_TYPES},
+                             "description": "The file: CSV, XLSX, an HTML report or summary.json"}})
 def get_batch_file(job_id: str, name: str, engine: EngineDep) -> FileResponse:
     """Only the names in the job's ``files``; 404 for anything else."""
     return FileResponse(engine.jobs.file(job_id, name), filename=name)
