@@ -48,6 +48,9 @@ lint: install-dev
 bench: install-dev
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_service.py
+	$(BIN)/python benchmarks/bench_scale.py --sizes 10000,100000
+	$(BIN)/python benchmarks/bench_ann.py
+	$(BIN)/python benchmarks/summary.py
 
 clean:
 	rm -rf $(VENV) .matcher

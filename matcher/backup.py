@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from tqdm.auto import tqdm
 
 from matcher.accounts import SCRYPT
@@ -149,10 +148,8 @@ def _snapshot(settings: Settings) -> Snapshot:
         vectors = {}
         for kind, kind_texts in texts.items():
             hashes = list(dict.fromkeys(text_hash(clean_for_dense(t)) for t in kind_texts))
-            found = m.store.cached_vectors(build["model_id"], kind, hashes, build["dim"])
-            kept = [h for h in hashes if h in found]
-            matrix = np.vstack([found[h] for h in kept]) if kept else np.empty((0, build["dim"]))
-            vectors[kind] = (kept, matrix.astype(np.float32))
+            matrix, found = m.store.cached_vectors(build["model_id"], kind, hashes, build["dim"])
+            vectors[kind] = ([h for h, ok in zip(hashes, found, strict=True) if ok], matrix[found])
     finally:
         m.store.close()
     return Snapshot(build, innovations, gaps, shortlist, accounts, vectors)
@@ -237,8 +234,8 @@ def _write(m: Matcher, snap: Snapshot, replace: bool, progress: bool) -> int:
             if hashes:
                 store.cache_vectors(m.encoder.model_id, kind, hashes, vectors)
     terms = m.analyzer.terms_many([inv.text for inv in snap.innovations])
-    vectors, embedded = m._embed([m.dense_text(inv) for inv in snap.innovations], PASSAGE, progress)
-    embedded += m._embed([g.text for g in snap.gaps], QUERY, progress)[1]
+    vectors, embedded = m.embed([m.dense_text(inv) for inv in snap.innovations], PASSAGE, progress)
+    embedded += m.embed([g.text for g in snap.gaps], QUERY, progress)[1]
     folder = store.new_generation()
     try:
         with store.transaction() as conn:
@@ -256,8 +253,8 @@ def _write(m: Matcher, snap: Snapshot, replace: bool, progress: bool) -> int:
                 "INSERT INTO accounts(key_id, name, role, salt, key_hash, params, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(a["key_id"], a["name"], a["role"], secrets.token_bytes(16), b"", json.dumps(SCRYPT), a["created_at"])
                  for a in snap.accounts])  # an empty key hash: no key matches it until a new one is issued
-            rows = conn.execute("SELECT rid, text_hash, terms, record FROM innovations ORDER BY rid").fetchall()
-            m._write_generation(folder, None, True, rows, rids, vectors)
+            rows = conn.execute("SELECT rid, text_hash FROM innovations ORDER BY rid").fetchall()
+            m._write_generation(folder, None, True, rows, rids, vectors, terms)
             store.commit_generation(conn, folder)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)

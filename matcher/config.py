@@ -55,8 +55,9 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS; empty = CORS off.")
     max_body_bytes: int = Field(1_048_576, ge=1024, description="Largest request body the service reads (1 MiB).")
     recommendation_cache_size: int = Field(
-        256, ge=0, description="Regency recommendation lists each service worker keeps (0 = none); keyed by "
-        "everything a list depends on, so a new index, an edited gap or a decision is never served stale.")
+        2048, ge=0, description="Regency recommendation lists each service worker keeps (0 = none); keyed by "
+        "everything a list depends on, so a new index, an edited gap or a decision is never served stale. The "
+        "default holds every one of the 514 regencies with a few filter combinations each (~20 KB a list).")
 
 
 @lru_cache(maxsize=1)

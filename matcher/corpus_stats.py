@@ -14,7 +14,6 @@ import numpy as np
 from matcher.catalog import province_of
 from matcher.crosstab import Table, crosstab
 from matcher.records import SECTORS
-from matcher.store import text_hash
 
 if TYPE_CHECKING:
     from matcher.pipeline import Matcher
@@ -68,13 +67,7 @@ def gap_vectors(matcher: Matcher) -> np.ndarray:
     """Stored query vectors of every gap, shape (n_gaps, dim); gaps are embedded when stored."""
     from matcher.pipeline import QUERY
 
-    gaps = matcher.gaps()
-    enc = matcher.encoder
-    hashes = [text_hash(g.text) for g in gaps]
-    cached = matcher.store.cached_vectors(enc.model_id, QUERY, hashes, enc.dim)
-    missing = [g.text for g, h in zip(gaps, hashes, strict=True) if h not in cached]
-    fresh = dict(zip([text_hash(t) for t in missing], enc.encode_queries(missing), strict=True)) if missing else {}
-    return np.vstack([cached[h] if h in cached else fresh[h] for h in hashes]) if gaps else np.zeros((0, enc.dim), np.float32)
+    return matcher.embed([g.text for g in matcher.gaps()], QUERY)[0]
 
 
 def embedding_map(matcher: Matcher, method: Literal["pca", "tsne"] = "pca", seed: int = 0,

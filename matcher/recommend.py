@@ -210,7 +210,7 @@ def _recommend_many(
         vectors = matcher.innovation_vectors(ids, centered=True)
         chosen = _mmr(scores, vectors, k, opts.mmr_lambda, must)
         chosen.sort(key=lambda i: -scores[i])
-        analyses = {g.id: matcher.analyzer.analyze(g.text) for g in gaps}
+        analyses = {g.id: matcher.analyze(g.text) for g in gaps}
         recs = []
         for rank, i in enumerate(chosen, start=1):
             inv = invs[ids[i]]

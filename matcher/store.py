@@ -13,6 +13,7 @@ import hashlib
 import json
 import shutil
 import sqlite3
+import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -84,7 +85,9 @@ class StoredInnovation:
     rid: int
     record: dict[str, Any]
     text_hash: str
-    terms: list[str]
+
+
+_DECISION_FIELDS = ("region_code", "innovation_id", "decision", "note", "who", "created_at", "account")
 
 
 class Store:
@@ -152,8 +155,29 @@ class Store:
 
     # ---- innovations ------------------------------------------------------------------------------------
     def innovations(self) -> list[StoredInnovation]:
-        rows = self._conn.execute("SELECT rid, record, text_hash, terms FROM innovations ORDER BY rid").fetchall()
-        return [StoredInnovation(r[0], json.loads(r[1]), r[2], json.loads(r[3])) for r in rows]
+        """Every innovation row, without its stored terms (only index builds read those, and at 100k
+        innovations decoding them costs a gigabyte)."""
+        rows = self._conn.execute("SELECT rid, record, text_hash FROM innovations ORDER BY rid")
+        return [StoredInnovation(r[0], json.loads(r[1]), r[2]) for r in rows]
+
+    def records(self, rids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """rid -> record of these innovations (unknown rids are absent)."""
+        out: dict[int, dict[str, Any]] = {}
+        for start in range(0, len(rids), 900):
+            chunk = list(rids[start : start + 900])
+            marks = ",".join("?" * len(chunk))
+            for rid, record in self._conn.execute(f"SELECT rid, record FROM innovations WHERE rid IN ({marks})", chunk):
+                out[int(rid)] = json.loads(record)
+        return out
+
+    def stored_terms(self) -> tuple[list[int], list[list[str]]]:
+        """(rids, lexical terms) of every innovation in rid order, each distinct term one string object
+        (decoded as is, 100k innovations' terms took ~1 GB)."""
+        rids, terms = [], []
+        for rid, doc in self._conn.execute("SELECT rid, terms FROM innovations ORDER BY rid"):
+            rids.append(int(rid))
+            terms.append([sys.intern(t) for t in json.loads(doc)])
+        return rids, terms
 
     def innovation_hashes(self) -> dict[str, tuple[int, str]]:
         """id -> (rid, text_hash), to decide what changed without loading records."""
@@ -212,25 +236,26 @@ class Store:
 
     # ---- shortlist decisions (history kept; the latest per region and innovation counts) ------------------
     def add_decision(self, region_code: str, innovation_id: str, decision: str, note: str = "", who: str = "",
-                     account: str = "") -> None:
-        """Record a decision; ``who`` is the person as written, ``account`` the API account that made it."""
+                     account: str = "") -> dict[str, Any]:
+        """Record a decision and return it as stored (the shape of :meth:`decisions`); ``who`` is the person as
+        written, ``account`` the API account that made it."""
         with self.transaction() as conn:
-            conn.execute(
+            row = conn.execute(
                 "INSERT INTO shortlist(region_code, innovation_id, decision, note, who, account, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {', '.join(_DECISION_FIELDS)}",
                 (region_code, innovation_id, decision, note, who, account, time.time()),
-            )
+            ).fetchone()
+        return dict(zip(_DECISION_FIELDS, row, strict=True))
 
     def decisions(self, region_code: str) -> list[dict[str, Any]]:
         """Current decision per innovation for a region (latest wins), oldest first."""
         rows = self._conn.execute(
-            "SELECT region_code, innovation_id, decision, note, who, created_at, account FROM shortlist s "
+            f"SELECT {', '.join(_DECISION_FIELDS)} FROM shortlist s "
             "WHERE region_code = ? AND seq = (SELECT MAX(seq) FROM shortlist t WHERE t.region_code = s.region_code "
             "AND t.innovation_id = s.innovation_id) ORDER BY seq",
             (region_code,),
         ).fetchall()
-        keys = ("region_code", "innovation_id", "decision", "note", "who", "created_at", "account")
-        return [dict(zip(keys, r, strict=True)) for r in rows]
+        return [dict(zip(_DECISION_FIELDS, r, strict=True)) for r in rows]
 
     def replicated(self, region_code: str) -> set[str]:
         """Innovations this region has already replicated: never recommended to it again."""
@@ -262,22 +287,29 @@ class Store:
             return conn.execute("DELETE FROM accounts WHERE name = ?", (name,)).rowcount > 0
 
     # ---- embedding cache --------------------------------------------------------------------------------
-    def cached_vectors(self, model: str, kind: str, hashes: Sequence[str], dim: int) -> dict[str, np.ndarray]:
-        """Vectors already embedded for these text hashes (missing hashes are absent from the dict)."""
-        found: dict[str, np.ndarray] = {}
-        unique = list(dict.fromkeys(hashes))
+    def cached_vectors(self, model: str, kind: str, hashes: Sequence[str], dim: int) -> tuple[np.ndarray, np.ndarray]:
+        """Vectors already embedded for these text hashes: ``(vectors, found)`` of shapes (len(hashes), dim)
+        and (len(hashes),); rows not found are zero. Rows go straight into one array: at 100k texts a dict of
+        small arrays held twice the memory."""
+        out = np.zeros((len(hashes), dim), dtype=np.float32)
+        found = np.zeros(len(hashes), dtype=bool)
+        rows_of: dict[str, list[int]] = {}
+        for i, h in enumerate(hashes):
+            rows_of.setdefault(h, []).append(i)
+        unique = list(rows_of)
         for start in range(0, len(unique), 900):
             chunk = unique[start : start + 900]
             marks = ",".join("?" * len(chunk))
             rows = self._conn.execute(
                 f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND kind = ? AND text_hash IN ({marks})",
                 (model, kind, *chunk),
-            ).fetchall()
+            )
             for h, blob in rows:
-                vec = np.frombuffer(blob, dtype=np.float32)
-                if vec.shape[0] == dim:
-                    found[h] = vec
-        return found
+                if len(blob) == 4 * dim:
+                    at = rows_of[h]
+                    out[at] = np.frombuffer(blob, dtype=np.float32)
+                    found[at] = True
+        return out, found
 
     def cache_vectors(self, model: str, kind: str, hashes: Sequence[str], vectors: np.ndarray) -> None:
         with self.transaction() as conn:

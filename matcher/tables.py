@@ -13,7 +13,7 @@ import datetime as dt
 import io
 import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,11 +93,23 @@ def _sniff_delimiter(text: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text``, one at a time (a list of all of them would hold a second copy of the file).
+
+    Splits on "\n" only: ``str.splitlines()`` also splits on U+2028, which JSON strings may hold unescaped.
+    """
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        yield text[start:end]
+        start = end + 1
+
+
 def _jsonl(source: str, text: str) -> Table:
     rows: list[Row] = []
     problems: list[Problem] = []
-    # split on "\n" only: str.splitlines() also splits on U+2028, which JSON strings may hold unescaped
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(_lines(text), start=1):
         if not line.strip():
             continue
         try:

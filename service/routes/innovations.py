@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import numpy as np
 from fastapi import APIRouter, Depends, Query, Response
 
 from matcher.corpus import parse_innovation
@@ -56,14 +55,8 @@ def get_innovation(innovation_id: str, m: MatcherDep) -> InnovationPublic:
 def similar(innovation_id: str, m: MatcherDep,
             k: Annotated[int, Query(ge=1, le=MAX_K)] = 5) -> SimilarListPublic:
     """By cosine similarity of the stored dense vectors; the innovation itself is left out."""
-    m.innovation(innovation_id)  # 404 first
-    ids = [inv.id for inv in m.catalog.innovations]
-    vectors = m.innovation_vectors(ids)
-    scores = vectors @ vectors[ids.index(innovation_id)]
-    scores[ids.index(innovation_id)] = -np.inf
-    order = [int(i) for i in np.argsort(-scores, kind="stable")[:k] if np.isfinite(scores[i])]
-    data = [SimilarPublic(innovation=present.innovation(m.regions, m.catalog.innovations[i]),
-                          score=round(float(scores[i]), 6)) for i in order]
+    data = [SimilarPublic(innovation=present.innovation(m.regions, inv), score=round(score, 6))
+            for inv, score in m.similar(innovation_id, k)]
     return SimilarListPublic(data=data, count=len(data))
 
 

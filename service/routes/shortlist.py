@@ -30,9 +30,8 @@ def decide(code: str, body: DecisionIn, account: Mentor, m: MatcherDep) -> Short
     region = m.regions.resolve(code)
     inv = m.innovation(body.innovation_id)
     who = (body.who or "").strip() or account.name
-    m.store.add_decision(region.code, inv.id, body.decision, body.note.strip(), who, account=account.name)
-    current = next(d for d in reversed(m.store.decisions(region.code)) if d["innovation_id"] == inv.id)
-    return present.shortlist_entry(m.regions, current, inv)
+    stored = m.store.add_decision(region.code, inv.id, body.decision, body.note.strip(), who, account=account.name)
+    return present.shortlist_entry(m.regions, stored, inv)  # this write, even if another landed just after
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
