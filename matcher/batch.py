@@ -26,6 +26,7 @@ from matcher.catalog import Filters
 from matcher.corpus import Gap, Innovation
 from matcher.errors import ConfigError, NotFoundError
 from matcher.files import atomic_write_text, remove_temporaries, safe_filename
+from matcher.pipeline import one_generation
 from matcher.recommend import GapEvidence, Recommendation, RecommendOptions, recommend_many
 
 if TYPE_CHECKING:
@@ -154,6 +155,7 @@ def _assign(candidates: dict[str, list[tuple[str, float]]], k: int, cap: int | N
     )
 
 
+@one_generation  # every regency of a run ranked against one index generation
 def run_batch(
     matcher: Matcher,
     regions: Sequence[str],

@@ -7,15 +7,16 @@ Everything else (regency recommendations, batch runs, the service) calls these.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 import numpy as np
 
@@ -34,6 +35,7 @@ from matcher.text import Analyzer, clean_for_dense
 
 Channels = Literal["hybrid", "dense", "lexical"]
 PASSAGE, QUERY = "passage", "query"
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _corpus_hash(rows: Sequence[tuple]) -> str:
@@ -50,6 +52,16 @@ def _moments(vectors: np.ndarray, chunk: int = 8192) -> tuple[np.ndarray, np.nda
         centred = vectors[start : start + chunk] - mean
         cov += centred.T @ centred
     return mean, cov / max(len(vectors) - 1, 1)
+
+
+def one_generation(fn: F) -> F:
+    """Decorator for functions whose first argument is a Matcher: every read inside uses the index generation
+    the first read found (:meth:`Matcher.pinned`), so one answer or one batch never mixes two catalogues."""
+    @functools.wraps(fn)
+    def wrapper(matcher: Matcher, *args: Any, **kwargs: Any) -> Any:
+        with matcher.pinned():
+            return fn(matcher, *args, **kwargs)
+    return cast(F, wrapper)
 
 
 @dataclass(frozen=True)

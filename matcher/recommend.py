@@ -18,6 +18,7 @@ import numpy as np
 from matcher.catalog import Filters
 from matcher.config import Settings
 from matcher.corpus import Gap, Innovation
+from matcher.pipeline import one_generation
 from matcher.regions import Region
 
 if TYPE_CHECKING:
@@ -154,6 +155,7 @@ def _mmr(scores: np.ndarray, vectors: np.ndarray, k: int, lam: float, must: Sequ
     return chosen
 
 
+@one_generation  # candidates, vectors and explanations from one index generation
 def recommend_many(
     matcher: Matcher,
     regions: Sequence[str],
@@ -162,13 +164,6 @@ def recommend_many(
     options: RecommendOptions | None = None,
 ) -> list[list[Recommendation]]:
     """Top-k recommendations for each regency (code or name), in the order given."""
-    with matcher.pinned():  # candidates, vectors and explanations from one index generation
-        return _recommend_many(matcher, regions, k, filters, options)
-
-
-def _recommend_many(
-    matcher: Matcher, regions: Sequence[str], k: int, filters: Filters | None, options: RecommendOptions | None,
-) -> list[list[Recommendation]]:
     opts = options or RecommendOptions.from_settings(matcher.settings)
     out: list[list[Recommendation]] = []
     for region in regions:

@@ -163,3 +163,26 @@ def test_large_catalogue_switches_to_ivf_and_stays_consistent(mini_matcher, mini
     assert _ids(big.match("akta kelahiran bayi", k=3)) == exact
     report = big.index(delete_innovations=["M8"], replace=False)
     assert report.removed == 1 and big.check() == [] and len(big.catalog) == 7
+
+
+def test_a_lexical_index_in_an_older_format_is_rebuilt_by_the_next_index_run(mini_matcher, mini):
+    """Stores written before the own BM25 (bm25s files) are refused by readers and rebuilt by `matcher index`."""
+    from matcher.lexical import LexicalIndex
+
+    folder = mini_matcher.store.current_generation() / "lexical"
+    params = json.loads((folder / "params.json").read_text())
+    (folder / "params.json").write_text(json.dumps({k: v for k, v in params.items() if k != "format"}))
+    reader = Matcher(mini_matcher.settings, encoder=mini_matcher.encoder, regions=mini_matcher.regions)
+    with pytest.raises(StoreError, match="older format"):
+        reader.match("pengelolaan sampah")
+
+    edited = dataclasses.replace(mini[0][0], description=mini[0][0].description + " Kini juga di pasar.")
+    assert reader.index([edited], replace=False).updated == 1
+    assert reader.check() == []
+    rids, terms = reader.store.stored_terms()
+    query = [t for _, ts in reader.analyze("sampah pasar tradisional") for t in ts]
+    rebuilt = LexicalIndex().build(rids, terms)
+    loaded = reader._state().lexical
+    by_id = dict(zip(loaded.ids_.tolist(), loaded.scores(query).tolist(), strict=True))
+    assert np.allclose([by_id[r] for r in rids], rebuilt.scores(query), atol=1e-6)
+    assert reader.match("pengelolaan sampah", k=3)
