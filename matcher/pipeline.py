@@ -262,6 +262,8 @@ class Matcher:
         started = time.perf_counter()
         report = IndexReport()
         with self.store.writer_lock():
+            if not self._pins:  # it is reloaded after the write anyway: free it first, for a lower peak
+                self._loaded = None
             current = self.store.current_generation()
             if current is not None and not rebuild:
                 manifest = json.loads((current / "manifest.json").read_text())
