@@ -256,8 +256,8 @@ def rank_stages(matcher: Matcher, gap: Gap, k: int) -> dict[str, float]:
     t3 = t()
     allowed = cat.mask(Filters().with_excluded(regions=[gap.region_code]))
     depth = min(matcher.settings.candidates, int(allowed.sum()) if allowed is not None else len(cat))
-    if state.matrix is not None and state.matrix_rows is not None:
-        dense = (qvec[None, :] @ state.matrix.T)[0, state.matrix_rows]
+    if state.matrix is not None:
+        dense = matcher._dense_scores(state, qvec[None, :])[0]
         np.argpartition(-np.where(allowed, dense, -np.inf) if allowed is not None else -dense, depth - 1)[:depth]
     else:
         state.vectors.search(qvec, depth, None if allowed is None else cat.rids[allowed])

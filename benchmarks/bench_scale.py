@@ -24,7 +24,6 @@ whitespace tokens, reciprocal rank fusion. These are numbers to read, not a test
 from __future__ import annotations
 
 import argparse
-import asyncio
 import dataclasses
 import json
 import os
@@ -51,7 +50,7 @@ from bench_engine import (
     timed,
     with_changes,
 )
-from bench_service import Server, load
+from bench_service import measure
 from tqdm.auto import tqdm
 
 from matcher.config import Settings
@@ -197,27 +196,9 @@ def bench_service_at_scale(home: Path, codes: Sequence[str], requests: int, port
     request ranks and explains the regency's gaps), with 1 and 2 workers; and with it on after one pass over
     every regency (what a running service answers once each list was asked for)."""
     paths = [f"/regions/{c}/recommendations?k=10" for c in codes]
-    rows = []
-    for workers, cache in ((1, 0), (2, 0), (1, 2048)):
-        with Server(home, port, workers, cache) as server:
-            warm = paths if cache else paths[: 20 * workers]
-            asyncio.run(load(server.url, warm, len(warm), 4))
-            for concurrency in (1, 4, 8):
-                rows.append({"workers": workers, "cache_size": cache,
-                             **asyncio.run(load(server.url, paths, requests, concurrency))})
-            rows[-1]["server_peak_rss_mb"] = _peak_rss_of_tree(server.proc.pid)
-    return rows
-
-
-def _peak_rss_of_tree(pid: int) -> float:
-    """Highest peak RSS (VmHWM, MB) of a process and its children (uvicorn workers are children)."""
-    def hwm(p: int) -> float:
-        status = Path(f"/proc/{p}/status")
-        lines = status.read_text().splitlines() if status.exists() else []
-        return next((int(x.split()[1]) / 1024 for x in lines if x.startswith("VmHWM")), 0.0)
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    kids = [int(c) for c in children.read_text().split()] if children.exists() else []
-    return max([hwm(pid), *[hwm(c) for c in kids]])
+    return [row for workers, cache in ((1, 0), (2, 0), (1, 2048))
+            for row in measure(home, paths, workers, cache, (1, 4, 8), requests, port,
+                               paths if cache else paths[: 20 * workers])]
 
 
 # ---- one size -----------------------------------------------------------------------------------------------
@@ -268,7 +249,7 @@ def run_size(n: int, args: argparse.Namespace, tmp: Path, encoder: Encoder, regi
                         "p50": naive["total"]["p50_ms"] / match["new_text"]["p50_ms"]},
         "service": service,
         "peak_rss_mb": {"index_cli": build["peak_rss_mb"], "in_process_before": rss_start,
-                        "in_process": in_process_rss, "service": max(r.get("server_peak_rss_mb", 0.0) for r in service)},
+                        "in_process": in_process_rss, "service": max(r["server_peak_rss_mb"] for r in service)},
     }
 
 

@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -120,21 +121,40 @@ async def load(url: str, paths: list[str], requests: int, concurrency: int) -> d
             "mean_ms": round(float(ms.mean()), 2), "requests_per_s": round(len(latencies) / elapsed, 1)}
 
 
+def measure(home: Path, paths: list[str], workers: int, cache_size: int, concurrencies: Sequence[int],
+            requests: int, port: int, warm: list[str]) -> list[dict[str, Any]]:
+    """One ``matcher serve``: first the ``warm`` requests (model, index and, if on, cache per worker), then
+    ``requests`` GETs at each concurrency; one row each, with the server's peak RSS."""
+    with Server(home, port, workers, cache_size) as server:
+        asyncio.run(load(server.url, warm, len(warm), 4))
+        rows = [{"workers": workers, "cache_size": cache_size, **asyncio.run(load(server.url, paths, requests, c))}
+                for c in concurrencies]
+        rss = peak_rss_of_tree(server.proc.pid)
+    return [{**row, "server_peak_rss_mb": rss} for row in rows]
+
+
+def peak_rss_of_tree(pid: int) -> float:
+    """Highest peak RSS (VmHWM, MB) of a process and its children (uvicorn workers are children)."""
+    def hwm(p: int) -> float:
+        status = Path(f"/proc/{p}/status")
+        lines = status.read_text().splitlines() if status.exists() else []
+        return next((int(x.split()[1]) / 1024 for x in lines if x.startswith("VmHWM")), 0.0)
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    kids = [int(c) for c in children.read_text().split()] if children.exists() else []
+    return max([hwm(pid), *[hwm(c) for c in kids]])
+
+
 def run(home: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
     regions = regions_with_gaps(home)
     paths = [f"/regions/{code}/recommendations?k={args.k}" for code in regions]
     rows = []
     for workers in args.workers:
-        with Server(home, args.port, workers, args.cache_size) as server:
-            warm = paths * (2 * workers) if args.cache_size else paths[:20]
-            asyncio.run(load(server.url, warm, len(warm), 4))  # model, index and (if on) cache per worker
-            for concurrency in args.concurrency:
-                row = {"workers": workers, "cache_size": args.cache_size,
-                       **asyncio.run(load(server.url, paths, args.requests, concurrency))}
-                rows.append(row)
-                print(f"workers {workers:>2} · cache {args.cache_size:>4} · concurrency {concurrency:>3}: "
-                      f"p50 {row['p50_ms']:8.1f} ms · p99 {row['p99_ms']:8.1f} ms · {row['requests_per_s']:7.1f} req/s"
-                      f" · {row['errors']} errors", flush=True)
+        warm = paths * (2 * workers) if args.cache_size else paths[:20]
+        for row in measure(home, paths, workers, args.cache_size, args.concurrency, args.requests, args.port, warm):
+            rows.append(row)
+            print(f"workers {workers:>2} · cache {args.cache_size:>4} · concurrency {row['concurrency']:>3}: "
+                  f"p50 {row['p50_ms']:8.1f} ms · p99 {row['p99_ms']:8.1f} ms · {row['requests_per_s']:7.1f} req/s"
+                  f" · {row['errors']} errors · peak RSS {row['server_peak_rss_mb']:.0f} MB", flush=True)
     return rows
 
 

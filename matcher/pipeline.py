@@ -493,8 +493,8 @@ class Matcher:
         if at is None:
             raise NotFoundError(f"innovation '{innovation_id}' not found")
         vector = self._vectors_at(state, np.array([at]))[0]
-        if state.matrix is not None and state.matrix_rows is not None:
-            scores = (state.matrix @ vector)[state.matrix_rows]
+        if state.matrix is not None:
+            scores = self._dense_scores(state, vector[None, :])[0]
             scores[at] = -np.inf
             top = np.argpartition(-scores, min(k, len(scores) - 1))[: k + 1]
             order = [int(p) for p in sorted(top, key=lambda p: (-scores[p], p)) if np.isfinite(scores[p])][:k]

@@ -162,13 +162,15 @@ class Store:
 
     def records(self, rids: Sequence[int]) -> dict[int, dict[str, Any]]:
         """rid -> record of these innovations (unknown rids are absent)."""
-        out: dict[int, dict[str, Any]] = {}
-        for start in range(0, len(rids), 900):
-            chunk = list(rids[start : start + 900])
-            marks = ",".join("?" * len(chunk))
-            for rid, record in self._conn.execute(f"SELECT rid, record FROM innovations WHERE rid IN ({marks})", chunk):
-                out[int(rid)] = json.loads(record)
-        return out
+        rows = self._rows_in("SELECT rid, record FROM innovations WHERE rid IN ({})", (), list(rids))
+        return {int(rid): json.loads(record) for rid, record in rows}
+
+    def _rows_in(self, sql: str, params: tuple, values: Sequence[Any]) -> Iterator[tuple]:
+        """Rows of ``sql`` (its ``{}`` is an ``IN`` list) for every value, asked 900 at a time: SQLite caps the
+        number of parameters in one statement."""
+        for start in range(0, len(values), 900):
+            chunk = values[start : start + 900]
+            yield from self._conn.execute(sql.format(",".join("?" * len(chunk))), (*params, *chunk))
 
     def stored_terms(self) -> tuple[list[int], list[list[str]]]:
         """(rids, lexical terms) of every innovation in rid order, each distinct term one string object
@@ -296,19 +298,12 @@ class Store:
         rows_of: dict[str, list[int]] = {}
         for i, h in enumerate(hashes):
             rows_of.setdefault(h, []).append(i)
-        unique = list(rows_of)
-        for start in range(0, len(unique), 900):
-            chunk = unique[start : start + 900]
-            marks = ",".join("?" * len(chunk))
-            rows = self._conn.execute(
-                f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND kind = ? AND text_hash IN ({marks})",
-                (model, kind, *chunk),
-            )
-            for h, blob in rows:
-                if len(blob) == 4 * dim:
-                    at = rows_of[h]
-                    out[at] = np.frombuffer(blob, dtype=np.float32)
-                    found[at] = True
+        sql = "SELECT text_hash, vector FROM embeddings WHERE model = ? AND kind = ? AND text_hash IN ({})"
+        for h, blob in self._rows_in(sql, (model, kind), list(rows_of)):
+            if len(blob) == 4 * dim:
+                at = rows_of[h]
+                out[at] = np.frombuffer(blob, dtype=np.float32)
+                found[at] = True
         return out, found
 
     def cache_vectors(self, model: str, kind: str, hashes: Sequence[str], vectors: np.ndarray) -> None:
