@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from matcher.index import VectorIndex, ivf_lists
+from matcher.engine.vectors import VectorIndex, ivf_lists
 
 RESULTS = Path(__file__).parent / "results"
 

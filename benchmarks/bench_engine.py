@@ -35,15 +35,15 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
-from matcher.catalog import Filters
 from matcher.config import Settings
-from matcher.corpus import Gap, Innovation, load_gaps, load_innovations
-from matcher.encoders import Encoder, load_encoder
-from matcher.explain import split_sentences
-from matcher.pipeline import Matcher
-from matcher.regions import Regions
-from matcher.store import text_hash
-from matcher.text import Analyzer
+from matcher.data.loaders import Gap, Innovation, load_gaps, load_innovations
+from matcher.data.regions import Regions
+from matcher.engine.catalog import Filters
+from matcher.engine.encoders import Encoder, load_encoder
+from matcher.engine.explain import split_sentences
+from matcher.engine.text import Analyzer
+from matcher.facade import Matcher
+from matcher.store.database import text_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"

@@ -54,14 +54,14 @@ from bench_service import measure
 from tqdm.auto import tqdm
 
 from matcher.config import Settings
-from matcher.corpus import Gap, Innovation
-from matcher.encoders import Encoder, load_encoder
-from matcher.explain import split_sentences
-from matcher.pipeline import PASSAGE, QUERY, Matcher
-from matcher.recommend import recommend_many
-from matcher.regions import Regions
-from matcher.store import text_hash
-from matcher.text import clean_for_dense
+from matcher.data.loaders import Gap, Innovation
+from matcher.data.regions import Regions
+from matcher.engine.encoders import Encoder, load_encoder
+from matcher.engine.explain import split_sentences
+from matcher.engine.text import clean_for_dense
+from matcher.facade import PASSAGE, QUERY, Matcher
+from matcher.recommend.regency import recommend_many
+from matcher.store.database import text_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"

@@ -41,8 +41,8 @@ RESULTS = ROOT / "benchmarks" / "results"
 def build_store(home: Path) -> None:
     """Index the bundled corpus into ``home`` (what ``matcher index`` does)."""
     from matcher.config import Settings
-    from matcher.corpus import load_gaps, load_innovations
-    from matcher.pipeline import Matcher
+    from matcher.data.loaders import load_gaps, load_innovations
+    from matcher.facade import Matcher
 
     settings = Settings(home=home)
     m = Matcher(settings)
@@ -52,7 +52,7 @@ def build_store(home: Path) -> None:
 
 
 def regions_with_gaps(home: Path) -> list[str]:
-    from matcher.store import Store
+    from matcher.store.database import Store
 
     return sorted(Store(home).gap_counts())
 

@@ -20,7 +20,7 @@ import numpy as np
 from rank_bm25 import BM25Okapi
 
 from matcher.config import Settings
-from matcher.encoders import load_encoder
+from matcher.engine.encoders import load_encoder
 
 
 def rrf(rankings: list[np.ndarray], k: int = 60, depth: int = 10) -> list[int]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 
-from matcher.catalog import Filters
-from matcher.pipeline import Matcher
-from matcher.recommend import Recommendation
+from matcher.engine.catalog import Filters
+from matcher.facade import Matcher
+from matcher.recommend.regency import Recommendation
 
 
 def recommendation_key(m: Matcher, region_code: str, k: int, filters: Filters,

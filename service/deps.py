@@ -18,10 +18,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
 from starlette.types import Scope
 
-from matcher.accounts import Account, Accounts
 from matcher.config import Settings
 from matcher.errors import AuthError
-from matcher.pipeline import Matcher
+from matcher.facade import Matcher
+from matcher.store.accounts import Account, Accounts
 from service.cache import RecommendationCache
 from service.jobs import BatchJobs
 

@@ -1,6 +1,6 @@
 """Batch runs started from the service: a queue of jobs and one background thread that runs them in turn.
 
-Each job writes into ``MATCHER_HOME/jobs/<id>/`` through ``matcher.batch.run_batch``. The thread has its own
+Each job writes into ``MATCHER_HOME/jobs/<id>/`` through ``matcher.batch.run.run_batch``. The thread has its own
 ``Matcher`` (own SQLite connection, own encoder instance), so a running batch never touches the engine the
 requests share and never holds their lock. Job state lives in memory: a restart forgets the jobs, while
 their folders stay on disk.
@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from matcher.batch import run_batch
+from matcher.batch.run import run_batch
 from matcher.errors import MatcherError, NotFoundError
-from matcher.pipeline import Matcher
+from matcher.facade import Matcher
 
 log = logging.getLogger("matcher.service")
 Status = Literal["queued", "running", "done", "failed"]

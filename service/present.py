@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from matcher.corpus import Gap, Innovation
-from matcher.pipeline import Match
-from matcher.recommend import Recommendation
-from matcher.regions import HUB_PROVINCES, Region, Regions
+from matcher.data.loaders import Gap, Innovation
+from matcher.data.regions import HUB_PROVINCES, Region, Regions
+from matcher.facade import Match
+from matcher.recommend.regency import Recommendation
 from service.schemas import (
     DecisionPublic,
     GapEvidencePublic,

@@ -1,7 +1,7 @@
 """Request and response bodies of the service; lists answer ``{data, count}``.
 
 ``count`` is the number of records that match, before paging; ``data`` holds one page of them. Request
-bodies are checked here for shape and size, then by ``matcher.corpus`` under the same rules as files.
+bodies are checked here for shape and size, then by ``matcher.data.loaders`` under the same rules as files.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from matcher.records import AWARDS, SECTORS, STAGES
+from matcher.data.records import AWARDS, SECTORS, STAGES
 
 MAX_K = 100
 MAX_NOTE_CHARS = 2000

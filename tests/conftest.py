@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from matcher.config import Settings
-from matcher.encoders import E5Encoder
+from matcher.engine.encoders import E5Encoder
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -20,14 +20,14 @@ def e5_encoder() -> E5Encoder:
 
 @pytest.fixture(scope="session")
 def regions():
-    from matcher.regions import Regions
+    from matcher.data.regions import Regions
 
     return Regions.load()
 
 
 @pytest.fixture(scope="session")
 def mini(regions):
-    from matcher.corpus import load_gaps, load_innovations, load_qrels
+    from matcher.data.loaders import load_gaps, load_innovations, load_qrels
 
     return (
         load_innovations(FIXTURES / "mini_innovations.jsonl", regions),
@@ -38,7 +38,7 @@ def mini(regions):
 
 @pytest.fixture(scope="session")
 def _mini_home(tmp_path_factory, e5_encoder, regions, mini) -> Path:
-    from matcher.pipeline import Matcher
+    from matcher.facade import Matcher
 
     home = tmp_path_factory.mktemp("mini-home")
     Matcher(Settings(home=home), encoder=e5_encoder, regions=regions).index(mini[0], mini[1])
@@ -48,7 +48,7 @@ def _mini_home(tmp_path_factory, e5_encoder, regions, mini) -> Path:
 @pytest.fixture
 def mini_matcher(_mini_home, tmp_path, e5_encoder, regions):
     """A Matcher on a private copy of the indexed mini corpus (tests may write to it)."""
-    from matcher.pipeline import Matcher
+    from matcher.facade import Matcher
 
     home = tmp_path / "home"
     shutil.copytree(_mini_home, home)
@@ -59,8 +59,8 @@ def mini_matcher(_mini_home, tmp_path, e5_encoder, regions):
 def _batch_home(tmp_path_factory, e5_encoder, regions, mini) -> Path:
     """The mini innovations plus a hostile one (formula and HTML in its title), and gaps for all six regencies
     of Gorontalo (75), indexed once: what the batch, plan and report tests run on."""
-    from matcher.corpus import load_gaps, load_innovations
-    from matcher.pipeline import Matcher
+    from matcher.data.loaders import load_gaps, load_innovations
+    from matcher.facade import Matcher
 
     home = tmp_path_factory.mktemp("batch-home")
     innovations = [*mini[0], *load_innovations(FIXTURES / "evil_innovations.jsonl", regions)]
@@ -72,7 +72,7 @@ def _batch_home(tmp_path_factory, e5_encoder, regions, mini) -> Path:
 @pytest.fixture
 def batch_matcher(_batch_home, tmp_path, e5_encoder, regions):
     """A Matcher on a private copy of the batch store (tests may add shortlist decisions or gaps)."""
-    from matcher.pipeline import Matcher
+    from matcher.facade import Matcher
 
     home = tmp_path / "batch-home"
     shutil.copytree(_batch_home, home)

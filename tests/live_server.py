@@ -17,10 +17,10 @@ from pathlib import Path
 import httpx
 import uvicorn
 
-from matcher.accounts import Accounts
 from matcher.config import Settings
-from matcher.pipeline import Matcher
-from matcher.store import Store
+from matcher.facade import Matcher
+from matcher.store.accounts import Accounts
+from matcher.store.database import Store
 
 
 def free_port() -> int:

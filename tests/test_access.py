@@ -36,13 +36,13 @@ from live_server import LiveServer, assert_error, service_app, service_home
 from openpyxl import load_workbook
 from starlette.routing import Mount, Route
 
-from matcher import accounts as accounts_module
-from matcher.accounts import Accounts
+from matcher.batch.files import FORMULA_STARTS, office_text, safe_cell, unsafe_cell
+from matcher.batch.plan import draft_plan, write_plan
 from matcher.config import Settings
-from matcher.files import FORMULA_STARTS, office_text, safe_cell, unsafe_cell
-from matcher.pipeline import Matcher
-from matcher.plan import draft_plan, write_plan
-from matcher.store import Store
+from matcher.facade import Matcher
+from matcher.store import accounts as accounts_module
+from matcher.store.accounts import Accounts
+from matcher.store.database import Store
 from service.app import create_app
 
 pytestmark = pytest.mark.slow

@@ -11,10 +11,10 @@ import sys
 
 import pytest
 
-from matcher import accounts as accounts_module
-from matcher.accounts import Accounts
 from matcher.errors import AuthError, ConfigError, ConflictError, ForbiddenError, NotFoundError
-from matcher.store import Store
+from matcher.store import accounts as accounts_module
+from matcher.store.accounts import Accounts
+from matcher.store.database import Store
 
 
 @pytest.fixture

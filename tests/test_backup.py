@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from matcher.accounts import Accounts
-from matcher.backup import export_store, import_store
-from matcher.backup_files import FILES, MANIFEST, sha256_file
-from matcher.cli import main
+from matcher.cli.main import main
 from matcher.config import Settings, get_settings
-from matcher.corpus import Gap, Innovation
+from matcher.data.loaders import Gap, Innovation
 from matcher.errors import AuthError, ConfigError, ConflictError, ValidationError
-from matcher.pipeline import Matcher
-from matcher.recommend import recommend
+from matcher.facade import Matcher
+from matcher.recommend.regency import recommend
+from matcher.store.accounts import Accounts
+from matcher.store.backup import export_store, import_store
+from matcher.store.backup_files import FILES, MANIFEST, sha256_file
 
 QUERIES = [  # (free text, region): several gaps and regions, with and without the region's exclusion
     ("bumil di pulau kecil susah dirujuk, tidak ada perahu", "81.03"),
@@ -148,7 +148,7 @@ def test_a_failed_export_leaves_the_earlier_one_whole(exported, tmp_path, monkey
         (folder / "innovations.jsonl").write_text("{}\n")
         raise OSError("disk full")
 
-    monkeypatch.setattr("matcher.backup.write_files", crash)
+    monkeypatch.setattr("matcher.store.backup.write_files", crash)
     with pytest.raises(OSError, match="disk full"):
         export_store(m.settings, report.path)
     assert _home_bytes(report.path) == before

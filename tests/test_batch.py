@@ -21,12 +21,12 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from matcher.batch import run_batch
-from matcher.batch_results import PreviousRow, diff_changes
-from matcher.corpus import Innovation
+from matcher.batch.files import safe_cell, stable_ooxml, unsafe_cell
+from matcher.batch.results import PreviousRow, diff_changes
+from matcher.batch.run import run_batch
+from matcher.data.loaders import Innovation
 from matcher.errors import ConfigError, NotFoundError
-from matcher.files import safe_cell, stable_ooxml, unsafe_cell
-from matcher.recommend import Recommendation
+from matcher.recommend.regency import Recommendation
 
 GORONTALO = ["75.01", "75.02", "75.03", "75.04", "75.05", "75.71"]
 EVIL_TITLE = "=HYPERLINK(\"http://evil.example\",\"klik\") <script>alert('x')</script><img src=x onerror=alert(1)>"
@@ -222,7 +222,7 @@ def test_a_cap_that_does_not_bind_keeps_the_lists(run):
 
 
 def test_each_province_is_its_own_round_unless_the_run_is():
-    from matcher.batch import _assign
+    from matcher.batch.run import _assign
 
     both_want_x = {"75.01": [("x", 3.0), ("y", 1.0)], "81.01": [("x", 3.0), ("y", 1.0)]}
     per_province = _assign(both_want_x, 1, 1, "province", 1)

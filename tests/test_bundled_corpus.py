@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 
 from matcher.config import CORPUS_DIR
-from matcher.corpus import SECTORS, load_gaps, load_innovations, load_qrels, load_split
-from matcher.regions import HUB_PROVINCES
+from matcher.data.loaders import SECTORS, load_gaps, load_innovations, load_qrels, load_split
+from matcher.data.regions import HUB_PROVINCES
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import Workbook
 
 from matcher.config import Settings
-from matcher.corpus import (
+from matcher.data.loaders import (
     AWARDS,
     SECTORS,
     STAGES,
@@ -27,8 +27,8 @@ from matcher.corpus import (
     parse_gap,
     parse_innovation,
 )
+from matcher.data.regions import Regions
 from matcher.errors import Problem, ValidationError
-from matcher.regions import Regions
 
 HEADER = ["id", "title", "description", "region_code", "institution", "sector", "year", "stage", "digital",
           "award", "status"]

@@ -42,8 +42,8 @@ from live_server import LiveServer, free_port, service_app
 from openpyxl import load_workbook
 from test_reliability import FIXTURES, INDEX_MINI, run
 
-from matcher.accounts import Accounts
-from matcher.store import Store
+from matcher.store.accounts import Accounts
+from matcher.store.database import Store
 
 pytestmark = pytest.mark.slow
 
@@ -52,7 +52,10 @@ pytestmark = pytest.mark.slow
 _HOOK = r"""
 import os, signal, sys, time
 from pathlib import Path
-from matcher import batch, cli, pipeline, store
+from matcher.batch import run as batch
+from matcher.cli import main as cli
+from matcher import facade as pipeline
+from matcher.store import database as store
 point, arg = sys.argv[1], sys.argv[2]
 calls = 0
 def die():
@@ -332,7 +335,7 @@ PLAN = "75.02_EVIL-1.docx"
 BATCH_KILLS = [("part", "1", 1), ("part", "3", 3), ("part", "5", 5), ("replace", "recommendations.xlsx", 6),
                ("replace", "report-75-gorontalo.html", 6), ("replace", PLAN, 6), ("replace", "summary.json", 6)]
 BATCH_DELAYS = [0.6, 0.8, 1.0]
-TMP = re.compile(r"^\.(.+)\.\d+\.[0-9a-f]+\.tmp$")  # matcher.files.atomic_write_bytes' temporary names
+TMP = re.compile(r"^\.(.+)\.\d+\.[0-9a-f]+\.tmp$")  # matcher.batch.files.atomic_write_bytes' temporary names
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from matcher.encoders import E5Encoder, SentenceTransformerEncoder, bundled_minilm_path, load_encoder
+from matcher.engine.encoders import E5Encoder, SentenceTransformerEncoder, bundled_minilm_path, load_encoder
 from matcher.errors import ConfigError
 
 GAP = "Angka kematian ibu melahirkan tinggi karena jarak rumah ke puskesmas jauh dan tidak ada kendaraan rujukan."

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from matcher.evaluation import ndcg_at_k, recall_at_k, reciprocal_rank, score_rankings
+from matcher.research.evaluation import ndcg_at_k, recall_at_k, reciprocal_rank, score_rankings
 
 
 def test_ndcg_by_hand():

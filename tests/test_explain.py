@@ -1,4 +1,4 @@
-from matcher.explain import best_sentence, matched_surfaces, split_sentences
+from matcher.engine.explain import best_sentence, matched_surfaces, split_sentences
 
 
 def test_split_sentences_keeps_abbreviations_together():

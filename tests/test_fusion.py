@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from matcher.fusion import ChannelScores, fuse
+from matcher.engine.fusion import ChannelScores, fuse
 
 
 def test_weights_at_extremes_reduce_to_single_channels():

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from matcher.engine.vectors import VectorIndex, ivf_lists, kind_for_size
 from matcher.errors import StoreError
-from matcher.index import VectorIndex, ivf_lists, kind_for_size
 
 
 def _unit(rng, n, d):

@@ -6,8 +6,8 @@ import bm25s
 import numpy as np
 import pytest
 
+from matcher.engine.bm25 import LexicalIndex
 from matcher.errors import StoreError
-from matcher.lexical import LexicalIndex
 
 
 def _corpus(rng, n, n_vocab, max_len=40):

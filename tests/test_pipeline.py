@@ -8,11 +8,11 @@ import json
 import numpy as np
 import pytest
 
-from matcher.catalog import Filters
 from matcher.config import Settings
+from matcher.engine.catalog import Filters
 from matcher.errors import StoreError
-from matcher.evaluation import evaluate
-from matcher.pipeline import Matcher
+from matcher.facade import Matcher
+from matcher.research.evaluation import evaluate
 
 
 def _ids(matches):
@@ -167,7 +167,7 @@ def test_large_catalogue_switches_to_ivf_and_stays_consistent(mini_matcher, mini
 
 def test_a_lexical_index_in_an_older_format_is_rebuilt_by_the_next_index_run(mini_matcher, mini):
     """Stores written before the own BM25 (bm25s files) are refused by readers and rebuilt by `matcher index`."""
-    from matcher.lexical import LexicalIndex
+    from matcher.engine.bm25 import LexicalIndex
 
     folder = mini_matcher.store.current_generation() / "lexical"
     params = json.loads((folder / "params.json").read_text())

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from matcher.batch import run_batch
+from matcher.batch.plan import PHASES, answered_gaps, draft_plan, write_plan
+from matcher.batch.run import run_batch
 from matcher.errors import ConfigError, NotFoundError
-from matcher.plan import PHASES, answered_gaps, draft_plan, write_plan
 
 PHASE_NAMES = ["Persiapan", "Perencanaan dan adaptasi", "Replikasi", "Evaluasi"]
 

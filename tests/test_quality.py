@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from matcher.config import CORPUS_DIR, Settings
-from matcher.corpus import load_gaps, load_innovations, load_qrels, load_split
-from matcher.evaluation import evaluate
-from matcher.pipeline import Matcher
+from matcher.data.loaders import load_gaps, load_innovations, load_qrels, load_split
+from matcher.facade import Matcher
+from matcher.research.evaluation import evaluate
 
 pytestmark = pytest.mark.slow
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matcher.corpus import Gap
-from matcher.recommend import RecommendOptions, _mmr, recommend, recommend_many
+from matcher.data.loaders import Gap
+from matcher.recommend.regency import RecommendOptions, _mmr, recommend, recommend_many
 
 
 def _ids(recs):

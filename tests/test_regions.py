@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from matcher.config import Settings
+from matcher.data.region_names import PROVINCE_ALIASES, REGION_ALIASES
+from matcher.data.regions import HUB_PROVINCES, Province, Region, Regions
 from matcher.errors import AmbiguousError, NotFoundError
-from matcher.region_names import PROVINCE_ALIASES, REGION_ALIASES
-from matcher.regions import HUB_PROVINCES, Province, Region, Regions
 
 REGIONS_DIR = Settings().corpus_dir / "regions"
 

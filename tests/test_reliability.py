@@ -27,9 +27,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matcher.corpus import load_gaps, load_innovations, load_qrels
+from matcher.data.loaders import load_gaps, load_innovations, load_qrels
+from matcher.data.records import Gap, Innovation, Judgment
 from matcher.errors import ValidationError
-from matcher.records import Gap, Innovation, Judgment
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FUZZ = settings(max_examples=150, deadline=None,
@@ -266,7 +266,9 @@ def test_rejected_file_changes_nothing_stored(tmp_path):
 # Deterministic kill points inside the write, by patching the step to SIGKILL the process itself.
 _HOOKED = r"""
 import os, signal, sys
-from matcher import cli, pipeline, store
+from matcher.cli import main as cli
+from matcher import facade as pipeline
+from matcher.store import database as store
 point = sys.argv[1]
 def die(*_a, **_k):
     os.kill(os.getpid(), signal.SIGKILL)

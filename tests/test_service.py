@@ -15,12 +15,12 @@ import httpx
 import pytest
 from live_server import LiveServer, assert_error, auth, free_port, running_service, service_app
 
-from matcher.accounts import Accounts
 from matcher.config import Settings
-from matcher.corpus import Innovation
-from matcher.pipeline import Matcher
-from matcher.regions import HUB_PROVINCES
-from matcher.store import Store
+from matcher.data.loaders import Innovation
+from matcher.data.regions import HUB_PROVINCES
+from matcher.facade import Matcher
+from matcher.store.accounts import Accounts
+from matcher.store.database import Store
 
 pytestmark = pytest.mark.slow
 

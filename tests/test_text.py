@@ -8,9 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matcher.errors import ConfigError, StoreError
-from matcher.lexicon import ACRONYMS, ALIASES, SHORT_FORMS
-from matcher.text import (
+from matcher.engine.lexicon import ACRONYMS, ALIASES, SHORT_FORMS
+from matcher.engine.text import (
     ABBREVIATIONS,
     NEGATIONS,
     STOPWORDS,
@@ -21,6 +20,7 @@ from matcher.text import (
     normalize,
     tokenize,
 )
+from matcher.errors import ConfigError, StoreError
 
 GAPS = [
     "Pelayanan KTP-el di Disdukcapil masih lambat, warga harus datang 3 kali.",

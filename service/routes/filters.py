@@ -1,4 +1,4 @@
-"""Query-string filters shared by the list and ranking routes, turned into ``matcher.catalog.Filters``.
+"""Query-string filters shared by the list and ranking routes, turned into ``matcher.engine.catalog.Filters``.
 
 No ``from __future__ import annotations`` here: FastAPI reads this dataclass's field types at run time.
 """
@@ -8,8 +8,8 @@ from typing import Annotated
 
 from fastapi import Query
 
-from matcher.catalog import Filters
-from matcher.regions import Regions
+from matcher.data.regions import Regions
+from matcher.engine.catalog import Filters
 from service.schemas import Award, Sector, Stage
 
 

@@ -10,9 +10,9 @@ import secrets
 
 from fastapi import APIRouter, Response
 
-from matcher.corpus import Gap, parse_gap
+from matcher.data.loaders import Gap, parse_gap
 from matcher.errors import ConflictError, NotFoundError
-from matcher.pipeline import Matcher
+from matcher.facade import Matcher
 from service import present
 from service.deps import MatcherDep, Mentor, PageNo, PerPage, paginate
 from service.schemas import GapIn, GapPublic, GapsPublic, GapUpdate

@@ -1,4 +1,4 @@
-"""A regency's recommendations: every gap ranked, aggregated, diversified (``matcher.recommend``).
+"""A regency's recommendations: every gap ranked, aggregated, diversified (``matcher.recommend.regency``).
 
 Each recommendation carries the regency's current decision on it, so the page can show what is already
 shortlisted or rejected. Lists are cached per worker under a key that holds every input (``service.cache``).
@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from matcher.recommend import recommend
+from matcher.recommend.regency import recommend
 from service import present
 from service.cache import recommendation_key
 from service.deps import EngineDep, MatcherDep

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from matcher.regions import HUB_PROVINCES
-from matcher.text import normalize
+from matcher.data.regions import HUB_PROVINCES
+from matcher.engine.text import normalize
 from service import present
 from service.deps import MatcherDep, PageNo, PerPage, paginate
 from service.schemas import ProvincePublic, ProvincesPublic, RegionPublic, RegionsPublic

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from matcher.files import safe_cell
+from matcher.batch.files import safe_cell
 from service import present
 from service.deps import MatcherDep, Mentor, PageNo, PerPage, paginate
 from service.schemas import Decision, DecisionIn, ShortlistEntryPublic, ShortlistPublic

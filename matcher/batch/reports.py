@@ -1,0 +1,93 @@
+"""One self-contained HTML report per province for the selection meeting.
+
+Each regency's gaps, its top k with the reasons (the gap answered, the words that matched, the sentence that
+answers it, every score part), alternates, what changed since the previous run, and a chart of the sector mix
+embedded as a base64 PNG: the file opens offline and can be mailed as is. Text is escaped by Jinja2's
+autoescape, never by hand.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from matcher.batch.files import atomic_write_text
+from matcher.batch.results import RegionResult
+from matcher.batch.templates import REPORT, STYLE
+from matcher.data.regions import Province
+from matcher.research.plots import label, sector_mix_png
+
+PART_LABELS = {"relevance": "relevansi", "maturity": "kematangan", "recognition": "penghargaan",
+               "proximity": "kedekatan", "similarity": "kemiripan daerah"}
+STAGE_LABELS = {"penerapan": "penerapan", "uji_coba": "uji coba"}
+AWARD_LABELS = {"top_45": "Top 45 KIPP", "top_99": "Top 99 KIPP", "iga": "IGA", "none": "tanpa penghargaan"}
+CHANGE_LABELS = {"new": "baru", "dropped": "keluar", "moved": "bergeser"}
+
+
+@dataclass(frozen=True)
+class FitCost:
+    """Total fit of one province's lists with and without the visit cap."""
+
+    uncapped: float
+    capped: float
+
+    @property
+    def cost(self) -> float:
+        return self.uncapped - self.capped
+
+    @property
+    def share(self) -> float:
+        return self.cost / abs(self.uncapped) if self.uncapped else 0.0
+
+
+@lru_cache(maxsize=1)
+def environment() -> Any:
+    """The Jinja2 environment: autoescape on for every template, undefined names are errors."""
+    from jinja2 import Environment, StrictUndefined
+    from markupsafe import Markup
+
+    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    env.globals.update(
+        label=label, part=lambda p: PART_LABELS.get(p, p), change=lambda c: CHANGE_LABELS.get(c, c),
+        stage=lambda s: STAGE_LABELS.get(s or "", s or "-"), award=lambda a: AWARD_LABELS.get(a or "", a or "-"),
+        parts=tuple(PART_LABELS), style=Markup(STYLE),  # our own constant CSS: escaping would break its quotes
+    )
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    return environment().from_string(template).render(**context)
+
+
+def slug(text: str) -> str:
+    """'Kepulauan Bangka Belitung' -> 'kepulauan-bangka-belitung' (file names)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def report_name(province: Province) -> str:
+    return f"report-{province.code}-{slug(province.name)}.html"
+
+
+def sector_chart(results: Sequence[RegionResult], title: str) -> str:
+    """Base64 PNG of the sector shares of the gaps and of the recommended innovations."""
+    gaps = Counter(g.sector or "" for r in results for g in r.gaps)
+    recs = Counter(rec.innovation.sector or "" for r in results for rec in r.recommendations)
+    return base64.b64encode(sector_mix_png(gaps, recs, title)).decode("ascii")
+
+
+def write_province_report(
+    path: Path, province: Province, results: Sequence[RegionResult], k: int, cap: int | None,
+    info: dict[str, str], fit: FitCost | None = None,
+) -> Path:
+    """Write the report of one province's regencies (``results`` in code order) to ``path``."""
+    html = render(
+        REPORT, province=province, regions=results, k=k, cap=cap, info=info, fit=fit,
+        chart=sector_chart(results, f"Sektor kesenjangan dan rekomendasi: {province.name}"),
+    )
+    return atomic_write_text(path, html)

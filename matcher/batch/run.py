@@ -1,0 +1,257 @@
+"""Recommendations for many regencies at once, resumable, with the same bytes for the same inputs.
+
+Each regency's result is a JSON part in ``out_dir/parts/``, written atomically and stamped with a fingerprint
+of everything that decides it (index content, settings, k, filters, the regency's gaps and decisions). A run
+reuses the parts whose fingerprint still matches and computes the others, so a run killed half-way and started
+again ends with the files of an uninterrupted run. The final files (CSV, XLSX, one HTML report per province,
+changes, plans, summary) are assembled from the parts only, in region-code order.
+
+``run_batch`` is the library function; ``matcher batch`` and the service's batch job both call it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tqdm.auto import tqdm
+
+from matcher.batch.files import atomic_write_text, remove_temporaries, safe_filename
+from matcher.batch.results import CHANGE_KINDS, RegionResult, diff_changes
+from matcher.data.loaders import Gap, Innovation
+from matcher.engine.catalog import Filters
+from matcher.errors import ConfigError, NotFoundError
+from matcher.facade import one_generation
+from matcher.recommend.assign import Assignment, assign_visits
+from matcher.recommend.regency import GapEvidence, Recommendation, RecommendOptions, recommend_many
+
+if TYPE_CHECKING:
+    from matcher.facade import Matcher
+
+ProgressCallback = Callable[[int, int, str], None]  # (regencies done, total, region code just finished)
+PART_VERSION = 1
+CAP_SCOPES = ("province", "run")
+NOT_RANKING = {"home", "corpus_dir", "batch_size", "read_requires_key", "rate_limit_per_minute", "cors_origins",
+               "max_body_bytes"}  # service and speed settings: they change no ranking
+
+
+@dataclass
+class BatchSummary:
+    """What a run produced. ``to_dict()`` (written as summary.json) leaves out what depends on interruptions."""
+
+    out_dir: Path
+    region_codes: list[str]
+    provinces: list[str]
+    k: int
+    max_visits: int | None
+    rows: int
+    without_gaps: list[str]
+    fit_uncapped: float
+    fit_capped: float
+    shortfall: dict[str, int] = field(default_factory=dict)
+    changes: dict[str, int] | None = None
+    plans: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    index: dict[str, Any] = field(default_factory=dict)
+    by_province: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cap_scope: str | None = None  # "province" or "run" when a visit cap is set
+    computed: int = 0  # parts computed by this call
+    reused: int = 0  # parts taken from an earlier, possibly interrupted, call
+
+    @property
+    def fit_cost(self) -> float:
+        """Total fit the visit cap costs against the uncapped lists (0 without a cap)."""
+        return self.fit_uncapped - self.fit_capped
+
+    @property
+    def fit_cost_share(self) -> float:
+        return self.fit_cost / abs(self.fit_uncapped) if self.fit_uncapped else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        for key in ("out_dir", "computed", "reused"):
+            out.pop(key)
+        out["fit_cost"], out["fit_cost_share"] = round(self.fit_cost, 6), round(self.fit_cost_share, 6)
+        out["fit_uncapped"], out["fit_capped"] = round(self.fit_uncapped, 6), round(self.fit_capped, 6)
+        return out
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def index_fingerprint(matcher: Matcher) -> dict[str, Any]:
+    """What of the store and settings decides a ranking: the index manifest (model, stemmer, corpus), every
+    setting but the paths, and a hash of the records (metadata such as awards changes scores, not only text)."""
+    manifest = {k: v for k, v in matcher.manifest.items() if k not in ("created_at", "generation")}
+    settings = matcher.settings.model_dump(mode="json", exclude=NOT_RANKING)
+    records = sorted((i.to_dict() for i in matcher.catalog.innovations), key=lambda d: d["id"])
+    return {**settings, **manifest, "catalog_hash": _digest(records)[:16]}
+
+
+def regions_with_gaps(matcher: Matcher) -> list[str]:
+    """Codes of every kabupaten/kota with stored gap statements (what ``--all`` runs)."""
+    return sorted({g.region_code for g in matcher.gaps()})
+
+
+def _recommendation(d: dict[str, Any]) -> Recommendation:
+    return Recommendation(
+        innovation=Innovation.from_dict(d["innovation"]), rank=d["rank"], score=d["score"], parts=d["parts"],
+        gaps=[GapEvidence(**g) for g in d["gaps"]], distance_km=d["distance_km"], origin_name=d["origin_name"],
+    )
+
+
+@dataclass(frozen=True)
+class _Part:
+    code: str
+    gaps: list[Gap]
+    top: list[Recommendation]  # the uncapped top k
+    pool: list[Recommendation]  # further candidates, best first: alternates and replacements under a cap
+
+
+def _compute_part(matcher: Matcher, code: str, k: int, depth: int, filters: Filters | None,
+                  options: RecommendOptions, fingerprint: str) -> dict[str, Any]:
+    top = recommend_many(matcher, [code], k, filters, options)[0]
+    deep = recommend_many(matcher, [code], depth, filters, options)[0]
+    listed = {r.innovation.id for r in top}
+    return {"version": PART_VERSION, "fingerprint": fingerprint, "region_code": code,
+            "gaps": [g.to_dict() for g in matcher.gaps(code)], "top": [r.to_dict() for r in top],
+            "pool": [r.to_dict() for r in deep if r.innovation.id not in listed]}
+
+
+def _load_part(path: Path, fingerprint: str) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("fingerprint") == fingerprint else None
+
+
+def _candidates(part: _Part) -> list[tuple[str, float]]:
+    """Fits for the capacity assignment: listed items at their score; a pool item at most just below the weakest
+    listed one, because MMR left it out for redundancy. So without a binding cap the lists stay as published."""
+    floor = min((r.score for r in part.top), default=0.0)
+    extra = [(r.innovation.id, min(r.score, floor - 1e-6 * (n + 1))) for n, r in enumerate(part.pool)]
+    return [(r.innovation.id, r.score) for r in part.top] + extra
+
+
+def _assign(candidates: dict[str, list[tuple[str, float]]], k: int, cap: int | None, scope: str,
+            alternates: int) -> Assignment:
+    """The visit assignment per round: one per province, or one for the whole run."""
+    if scope == "run" or cap is None:
+        return assign_visits(candidates, k, cap, alternates)
+    rounds = [assign_visits({c: v for c, v in candidates.items() if c.split(".")[0] == province}, k, cap, alternates)
+              for province in sorted({c.split(".")[0] for c in candidates})]
+    return Assignment(
+        chosen={r: ids for a in rounds for r, ids in a.chosen.items()},
+        alternates={r: ids for a in rounds for r, ids in a.alternates.items()},
+        fit_uncapped=sum(a.fit_uncapped for a in rounds), fit_capped=sum(a.fit_capped for a in rounds),
+        shortfall={r: n for a in rounds for r, n in a.shortfall.items()},
+        load={i: max(a.load.get(i, 0) for a in rounds) for a in rounds for i in a.load},  # the busiest round
+    )
+
+
+@one_generation  # every regency of a run ranked against one index generation
+def run_batch(
+    matcher: Matcher,
+    regions: Sequence[str],
+    k: int = 10,
+    out_dir: Path | str = "batch",
+    *,
+    filters: Filters | None = None,
+    options: RecommendOptions | None = None,
+    max_visits: int | None = None,
+    cap_scope: str = "province",
+    alternates: int = 3,
+    previous: Path | str | None = None,
+    plans: bool = False,
+    progress: bool = False,
+    progress_callback: ProgressCallback | None = None,
+) -> BatchSummary:
+    """Recommendations for ``regions`` (codes or names) into ``out_dir``; resumes from ``out_dir/parts``.
+
+    ``max_visits`` caps how many regencies may be sent to one innovation in a round, and the assignment
+    maximises the total fit over the round: each province is its own round (``cap_scope="province"``, as hub
+    provinces organise their study visits), or the whole run is one (``cap_scope="run"``).
+    ``previous`` is the folder of an earlier run to compare with; ``plans`` writes an action-plan draft for
+    every shortlisted pair. ``progress_callback(done, total, code)`` is called after each regency's part is
+    on disk; an exception it raises stops the run, and the next run resumes from there.
+    """
+    from matcher.batch.pack import write_outputs
+
+    if k < 1:
+        raise ConfigError("k must be at least 1")
+    if alternates < 0:
+        raise ConfigError("the number of alternates cannot be negative")
+    if max_visits is not None and max_visits < 1:
+        raise ConfigError("--max-visits-per-innovation must be at least 1")
+    if cap_scope not in CAP_SCOPES:
+        raise ConfigError(f"cap scope must be one of {', '.join(CAP_SCOPES)}, not {cap_scope!r}")
+    codes = sorted({matcher.regions.resolve(r).code for r in regions})
+    if not codes:
+        raise NotFoundError("no kabupaten/kota to run: give provinces, a regions file, or --all")
+    previous_rows = None
+    if previous is not None:
+        from matcher.batch.tables import read_previous
+
+        previous_rows = read_previous(Path(previous))
+    opts = options or RecommendOptions.from_settings(matcher.settings)
+    depth = max(3 * k, k + alternates + 5)
+    index = index_fingerprint(matcher)
+    base = {"v": PART_VERSION, "k": k, "depth": depth, "filters": asdict(filters or Filters()),
+            "options": asdict(opts), "index": index}
+    out = Path(out_dir)
+    parts_dir = out / "parts"
+    parts_dir.mkdir(parents=True, exist_ok=True)
+    for folder in (out, parts_dir, out / "plans"):  # what a killed run was writing when it died
+        remove_temporaries(folder)
+    summary = BatchSummary(out, codes, sorted({c.split(".")[0] for c in codes}), k, max_visits, 0, [], 0.0, 0.0,
+                           index=index, cap_scope=cap_scope if max_visits else None)
+    loaded: list[_Part] = []
+    with tqdm(total=len(codes), desc="batch", unit="regency", disable=not progress) as bar:
+        for done, code in enumerate(codes, start=1):
+            fingerprint = _digest({**base, "region": code, "gaps": [g.to_dict() for g in matcher.gaps(code)],
+                                   "decisions": sorted(matcher.store.replicated(code))})
+            path = parts_dir / f"{safe_filename(code)}.json"
+            data = _load_part(path, fingerprint)
+            if data is None:
+                text = json.dumps(_compute_part(matcher, code, k, depth, filters, opts, fingerprint),
+                                  ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+                atomic_write_text(path, text)
+                data = json.loads(text)  # the very form a resumed run reads back, so both assemble alike
+                summary.computed += 1
+            else:
+                summary.reused += 1
+            loaded.append(_Part(code, [Gap.from_dict(g) for g in data["gaps"]],
+                                [_recommendation(r) for r in data["top"]], [_recommendation(r) for r in data["pool"]]))
+            bar.update(1)
+            if progress_callback is not None:
+                progress_callback(done, len(codes), code)
+
+    candidates = {p.code: _candidates(p) for p in loaded}
+    assignment = _assign(candidates, k, max_visits, cap_scope, alternates)
+    fits = {p.code: (sum(r.score for r in p.top), sum(dict(candidates[p.code])[i] for i in assignment.chosen[p.code]))
+            for p in loaded}
+    results = []
+    for p in loaded:
+        by_id = {r.innovation.id: r for r in p.top + p.pool}
+        order = {r.innovation.id: n for n, r in enumerate(p.top + p.pool)}
+        chosen = sorted(assignment.chosen[p.code], key=lambda i: (-by_id[i].score, order[i]))
+        final = [replace(by_id[i], rank=n) for n, i in enumerate(chosen, start=1)]
+        spare = [replace(by_id[i], rank=n) for n, i in enumerate(assignment.alternates[p.code], start=1)]
+        changes = None if previous_rows is None else diff_changes(previous_rows.get(p.code, []), final)
+        results.append(RegionResult(matcher.regions.get(p.code), p.gaps, final,
+                                    {r.innovation.id: r.rank for r in p.top}, spare, changes))
+    summary.fit_uncapped, summary.fit_capped = assignment.fit_uncapped, assignment.fit_capped
+    summary.shortfall = assignment.shortfall
+    summary.rows = sum(len(r.recommendations) for r in results)
+    summary.without_gaps = [r.region.code for r in results if not r.gaps]
+    if previous_rows is not None:
+        summary.changes = {kind: sum(1 for r in results for c in r.changes or [] if c.kind == kind)
+                           for kind in CHANGE_KINDS}
+    write_outputs(matcher, results, summary, fits, plans)
+    return summary

@@ -1,0 +1,346 @@
+"""The ``matcher`` command: index, match, eval, validate, demo, users, check, export, import, batch, plan.
+
+Known errors (bad file, unknown region, bad option) print one line on stderr and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from matcher.errors import MatcherError, ValidationError
+
+USER_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(USER_ERROR, f"matcher: error: {message} (see 'matcher --help')\n")
+
+
+def _settings(**overrides: Any):
+    from matcher.config import get_settings
+
+    base = get_settings()
+    return base.model_copy(update={k: v for k, v in overrides.items() if v is not None}) if overrides else base
+
+
+def _bundled(name: str) -> Path:
+    return _settings().corpus_dir / name
+
+
+def _load(kind: str, path: Path, regions):
+    from matcher.data import loaders as corpus
+
+    loader = {"innovations": corpus.load_innovations, "gaps": corpus.load_gaps}[kind]
+    return loader(path, regions)
+
+
+def _filters(args: argparse.Namespace):
+    from matcher.engine.catalog import Filters
+
+    provinces = []
+    if args.province:
+        from matcher.data.regions import Regions
+
+        regions = Regions.load(_settings().corpus_dir / "regions")
+        provinces = [regions.resolve_province(p).code for p in args.province]
+    digital = None if args.digital is None else args.digital in ("yes", "true", "1", "ya")
+    return Filters(
+        sectors=tuple(args.sector or ()), provinces=tuple(provinces), stages=tuple(args.stage or ()),
+        digital=digital, awards=tuple(args.award or ()), year_min=args.year_min, year_max=args.year_max,
+    )
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from matcher.facade import Matcher
+
+    m = Matcher(_settings())
+    innovations = _load("innovations", Path(args.innovations or _bundled("innovations.jsonl")), m.regions)
+    gaps = _load("gaps", Path(args.gaps or _bundled("gaps.jsonl")), m.regions) if (args.gaps or not args.innovations) else None
+    report = m.index(innovations, gaps, rebuild=args.rebuild, progress=True)
+    print(f"indexed {report.manifest['innovations']} innovations into {m.settings.home} "
+          f"(added {report.added}, updated {report.updated}, removed {report.removed}, unchanged {report.unchanged}; "
+          f"gaps {report.gaps}; embedded {report.embedded} texts) in {report.seconds:.1f}s")
+    return 0
+
+
+def _print_matches(matches: list, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"data": [m.to_dict() for m in matches], "count": len(matches)}, ensure_ascii=False))
+        return
+    if not matches:
+        print("no innovation matches (check the filters)")
+    for m in matches:
+        inv = m.innovation
+        print(f"{m.rank:>2}. {inv.id}  {inv.title}")
+        print(f"    {inv.institution or '-'} [{inv.region_code or 'nasional'}] · {inv.sector or '-'} · "
+              f"{inv.stage or '-'} · award {inv.award or '-'}")
+        print(f"    score {m.score:.3f} (dense {m.dense:.3f}, bm25 {m.lexical:.2f}); matched: "
+              f"{', '.join(m.matched_terms) or '-'}")
+        print(textwrap.fill(f"“{m.best_sentence}”", width=100, initial_indent="    ", subsequent_indent="    "))
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    from matcher.facade import Matcher
+
+    m = Matcher(_settings())
+    matches = m.match(args.text, region=args.region, k=args.k, filters=_filters(args), channels=args.channels)
+    _print_matches(matches, args.json)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from matcher.data import loaders as corpus
+    from matcher.facade import Matcher
+    from matcher.research.evaluation import evaluate
+
+    with tempfile.TemporaryDirectory(prefix="matcher-eval-") as tmp:
+        m = Matcher(_settings(home=Path(tmp)))
+        innovations = corpus.load_innovations(Path(args.innovations), m.regions)
+        gaps = corpus.load_gaps(Path(args.gaps), m.regions)
+        qrels = corpus.load_qrels(Path(args.qrels))
+        gap_ids = None
+        if args.split:
+            split = corpus.load_split(Path(args.split_file or _bundled("eval/split.tsv")))
+            gap_ids = {g for g, s in split.items() if s == args.split}
+        m.index(innovations, gaps, progress=not args.json)
+        result = evaluate(m, gaps, innovations, qrels, k=args.k, channels=args.channels, gap_ids=gap_ids)
+    if not args.json:
+        print(f"{args.channels} on {result.queries} gaps: nDCG@{args.k} {result.ndcg:.4f} · "
+              f"Recall@{args.k} {result.recall:.4f} · MRR {result.mrr:.4f}")
+    print(json.dumps(result.as_json()) if args.json else "", end="\n" if args.json else "")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from matcher.data import loaders as corpus
+    from matcher.data.regions import Regions
+
+    regions = Regions.load(_settings().corpus_dir / "regions")
+    try:
+        innovations = corpus.load_innovations(Path(args.innovations or _bundled("innovations.jsonl")), regions)
+        gaps = corpus.load_gaps(Path(args.gaps or _bundled("gaps.jsonl")), regions)
+    except ValidationError as exc:  # here the whole report is the point
+        print(exc.report(), file=sys.stderr)
+        return USER_ERROR
+    sectors = Counter(i.sector for i in innovations)
+    print(f"{len(regions)} regions · {len(innovations)} innovations in {len(sectors)} sectors · "
+          f"{len(gaps)} gaps for {len({g.region_code for g in gaps})} regencies: valid")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Exit 0 when records and index agree; otherwise say what is wrong and how to repair (exit 1)."""
+    from matcher.facade import Matcher
+
+    m = Matcher(_settings())
+    problems = m.check()
+    if problems:
+        for problem in problems:
+            print(f"matcher check: {problem}", file=sys.stderr)
+        return 1
+    manifest = m.manifest
+    print(f"ok: {manifest['innovations']} innovations, {len(m.store.gaps())} gaps, model {manifest['model']}, "
+          f"index {manifest['index']} ({manifest['generation']}) in {m.settings.home}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The main job on the bundled corpus: validate, index, and show what one hub regency's gaps get."""
+    from matcher.data.regions import HUB_PROVINCES
+    from matcher.facade import Matcher
+
+    cmd_validate(argparse.Namespace(innovations=None, gaps=None))
+    cmd_index(argparse.Namespace(innovations=None, gaps=None, rebuild=False))
+    m = Matcher(_settings())
+    gaps = [g for g in m.store.gaps() if g["region_code"].split(".")[0] == HUB_PROVINCES[0]]
+    region = args.region or (gaps[0]["region_code"] if gaps else None)
+    if region is None:
+        return 0
+    code = m.regions.resolve(region).code
+    print(f"\n== {m.regions.get(code).name}: top {args.k} per gap ==")
+    for gap in m.store.gaps(code):
+        print(f"\n[{gap['id']}] {gap['text']}")
+        _print_matches(m.match(gap["text"], region=code, k=args.k), as_json=False)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The HTTP service and the mentor page (uvicorn); each worker process loads its own engine."""
+    import uvicorn
+
+    if not 1 <= args.port <= 65535 or args.workers < 1:
+        print("matcher: error: --port must be 1..65535 and --workers at least 1", file=sys.stderr)
+        return USER_ERROR
+    print(f"matcher: serving {_settings().home} on http://{args.host}:{args.port} "
+          f"({args.workers} worker{'s' if args.workers > 1 else ''})", file=sys.stderr)
+    uvicorn.run("service.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+                log_level=args.log_level, server_header=False, http="service.http:NoDelayH11Protocol")
+    return 0
+
+
+def _accounts():
+    from matcher.store.accounts import Accounts
+    from matcher.store.database import Store
+
+    return Accounts(Store(_settings().home))
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    """API accounts: the key is printed once, alone on stdout; the store keeps only its salted hash."""
+    accounts = _accounts()
+    if args.action == "add":
+        account, key = accounts.add(args.name, args.role)
+        print(f"created {account.role} account '{account.name}'; its API key is below and will not be shown "
+              "again (send it as the X-API-Key header)", file=sys.stderr)
+        print(key)
+    elif args.action == "remove":
+        accounts.remove(args.name)
+        print(f"removed account '{args.name}'; its key no longer works", file=sys.stderr)
+    else:
+        for a in accounts.list():
+            print(f"{a.name}\t{a.role}\t{a.key_id}\t{time.strftime('%Y-%m-%d %H:%M', time.localtime(a.created_at))}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """The whole store as plain files in a folder (records, shortlist, accounts without keys, vectors)."""
+    from matcher.store.backup import export_store
+
+    report = export_store(_settings(), Path(args.dir), progress=True)
+    c = report.counts
+    print(f"exported {c['innovations']} innovations, {c['gaps']} gaps, {c['shortlist']} shortlist decisions, "
+          f"{c['accounts']} accounts (without keys) and {c['vectors']} vectors to {report.path}"
+          f"{' (replaced the earlier export)' if report.replaced else ''} in {report.seconds:.1f}s")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """A store from an export folder: everything is checked first, then written in one transaction."""
+    from matcher.store.backup import import_store
+
+    report = import_store(Path(args.dir), _settings(), replace=args.replace, current_settings=args.current_settings,
+                          progress=True)
+    c = report.counts
+    print(f"imported {c['innovations']} innovations, {c['gaps']} gaps, {c['shortlist']} shortlist decisions and "
+          f"{c['accounts']} accounts into {report.home} (embedded {report.embedded} texts) in {report.seconds:.1f}s")
+    for name, role in report.keyless:
+        print(f"account '{name}' ({role}) has no usable key: issue one with 'matcher users remove {name}' and then "
+              f"'matcher users add {name} --role {role}'")
+    return 0
+
+
+def _add_filter_options(p: argparse.ArgumentParser) -> None:
+    from matcher.data.loaders import AWARDS, SECTORS, STAGES
+
+    p.add_argument("--sector", action="append", choices=SECTORS, help="only these sectors (repeatable)")
+    p.add_argument("--province", action="append", help="only innovations from these provinces (code or name)")
+    p.add_argument("--stage", action="append", choices=STAGES)
+    p.add_argument("--digital", choices=("yes", "no"))
+    p.add_argument("--award", action="append", choices=AWARDS)
+    p.add_argument("--year-min", type=int)
+    p.add_argument("--year-max", type=int)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="matcher", description="Which proven public-service innovations should a regency replicate?")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("index", help="build or update the store (default: the bundled corpus)")
+    p.add_argument("--innovations", help="innovations file (.jsonl, .csv, .xlsx)")
+    p.add_argument("--gaps", help="gap statements file (.jsonl, .csv, .xlsx)")
+    p.add_argument("--rebuild", action="store_true", help="rebuild the index from scratch (after a model change)")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("match", help="rank innovations for a gap statement")
+    p.add_argument("text")
+    p.add_argument("--region", help="the gap's kabupaten/kota (code or name); its own innovations are excluded")
+    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--channels", choices=("hybrid", "dense", "lexical"), default="hybrid")
+    _add_filter_options(p)
+    p.set_defaults(func=cmd_match)
+
+    p = sub.add_parser("eval", help="quality on judged gaps, in a throwaway index")
+    p.add_argument("--innovations", required=True)
+    p.add_argument("--gaps", required=True)
+    p.add_argument("--qrels", required=True)
+    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--channels", choices=("hybrid", "dense", "lexical"), default="hybrid")
+    p.add_argument("--split", choices=("dev", "test"), help="only the gaps of this split")
+    p.add_argument("--split-file", help="gap_id<TAB>split file (default: the bundled corpus/eval/split.tsv)")
+    p.add_argument("--json", action="store_true", help="last line of stdout is one JSON object")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("validate", help="check corpus files against the data contract and summarise them")
+    p.add_argument("--innovations")
+    p.add_argument("--gaps")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("demo", help="validate and index the bundled corpus, then match one hub regency's gaps")
+    p.add_argument("--region", help="kabupaten/kota code or name (default: the first hub regency with gaps)")
+    p.add_argument("--k", type=int, default=3)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("serve", help="run the HTTP service and the mentor web page")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (each loads the engine)")
+    p.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("users", help="API accounts for the service (writes need a key)")
+    users = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    u = users.add_parser("add", help="create an account and print its key once")
+    u.add_argument("name")
+    u.add_argument("--role", required=True, choices=("mentor", "admin"))
+    u = users.add_parser("remove", help="delete an account; its key stops working")
+    u.add_argument("name")
+    users.add_parser("list", help="name, role, key id and creation time of each account")
+    p.set_defaults(func=cmd_users)
+    p = sub.add_parser("check", help="verify that the index matches the stored records")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("export", help="write the whole store (records, shortlist, accounts without keys) as files")
+    p.add_argument("dir", help="a new or empty folder, or an earlier export to replace")
+    p.set_defaults(func=cmd_export)
+    p = sub.add_parser("import", help="build the store from an export folder (checked first, written at once)")
+    p.add_argument("dir", help="a folder written by 'matcher export'")
+    p.add_argument("--replace", action="store_true", help="swap the content of a non-empty store for the export")
+    p.add_argument("--current-settings", action="store_true",
+                   help="rebuild under the current model/stemmer settings, not the export's (embeds every text)")
+    p.set_defaults(func=cmd_import)
+
+    from matcher.cli.batch import add_batch_commands
+
+    add_batch_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "k", 1) is not None and getattr(args, "k", 1) < 1:
+        print("matcher: error: --k must be at least 1", file=sys.stderr)
+        return USER_ERROR
+    try:
+        return int(args.func(args) or 0)
+    except ValidationError as exc:
+        print(f"matcher: error: {exc}", file=sys.stderr)
+        return USER_ERROR
+    except MatcherError as exc:
+        print(f"matcher: error: {exc}", file=sys.stderr)
+        return USER_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

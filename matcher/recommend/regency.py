@@ -1,0 +1,228 @@
+"""Recommendations for a regency from all its gap statements.
+
+Per gap, the hybrid ranking gives candidates. They are aggregated per innovation and weighted by the gap's
+priority. Explicit priors are added: maturity, recognition, proximity and similarity of the origin region.
+Every high-priority gap that has a good candidate is kept in the top k, and the list is diversified with
+MMR so it does not hold five versions of one idea. Every score part is returned, so the page can show why.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from matcher.config import Settings
+from matcher.data.loaders import Gap, Innovation
+from matcher.data.regions import Region
+from matcher.engine.catalog import Filters
+from matcher.facade import one_generation
+
+if TYPE_CHECKING:
+    from matcher.facade import Match, Matcher
+
+PRIORITY_WEIGHT = {1: 1.0, 2: 0.8, 3: 0.6}
+RECOGNITION = {"top_45": 1.0, "top_99": 0.7, "iga": 0.4, "none": 0.0}
+MATURITY = {"penerapan": 1.0, "uji_coba": 0.3}
+
+
+@dataclass(frozen=True)
+class GapEvidence:
+    """How one innovation answers one of the regency's gaps."""
+
+    gap_id: str
+    gap_text: str
+    priority: int
+    score: float
+    dense: float
+    lexical: float
+    matched_terms: list[str]
+    best_sentence: str
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One innovation recommended to a regency: total score, its parts, and the gaps it answers (best first)."""
+
+    innovation: Innovation
+    rank: int
+    score: float
+    parts: dict[str, float]
+    gaps: list[GapEvidence]
+    distance_km: float | None = None
+    origin_name: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["innovation"] = self.innovation.to_dict()
+        return out
+
+
+@dataclass(frozen=True)
+class RecommendOptions:
+    """Weights of the score parts and the shaping of the list; the defaults live in Settings."""
+
+    maturity: float = 0.1
+    recognition: float = 0.1
+    proximity: float = 0.1
+    similarity: float = 0.05
+    secondary_gaps: float = 0.25
+    mmr_lambda: float = 0.75
+    good_match: float = 4.5
+    depth: int = 30
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RecommendOptions:
+        return cls(
+            maturity=settings.prior_maturity, recognition=settings.prior_recognition,
+            proximity=settings.prior_proximity, similarity=settings.prior_similarity,
+            mmr_lambda=settings.mmr_lambda, good_match=settings.good_match,
+        )
+
+
+def _region_similarity(target: Region, origin: Region | None) -> float:
+    """1 for the same kind (kabupaten/kota) and population, less as they differ; 0.5 when unknown."""
+    if origin is None:
+        return 0.5
+    same_kind = 1.0 if origin.kind == target.kind else 0.0
+    if target.population and origin.population:
+        ratio = min(target.population, origin.population) / max(target.population, origin.population)
+    else:
+        ratio = 0.5
+    return 0.5 * same_kind + 0.5 * ratio
+
+
+def _proximity(matcher: Matcher, target: Region, origin_code: str | None) -> tuple[float, float | None]:
+    """1 for the same province, decaying with the distance between centroids (a study visit costs travel)."""
+    if not origin_code:
+        return 0.0, None
+    distance = matcher.regions.distance_km(target.code, origin_code)
+    same_province = origin_code.split(".")[0] == target.province_code
+    return (1.0 if same_province else math.exp(-distance / 800.0)), distance
+
+
+def _priors(matcher: Matcher, target: Region, inv: Innovation, opts: RecommendOptions) -> tuple[dict, float | None]:
+    origin = matcher.regions.get(inv.region_code) if inv.region_code and "." in inv.region_code else None
+    proximity, distance = _proximity(matcher, target, inv.region_code)
+    parts = {
+        "maturity": opts.maturity * MATURITY.get(inv.stage or "", 0.0),
+        "recognition": opts.recognition * RECOGNITION.get(inv.award or "none", 0.0),
+        "proximity": opts.proximity * proximity,
+        "similarity": opts.similarity * _region_similarity(target, origin),
+    }
+    return parts, distance
+
+
+def _evidence(gap: Gap, m: Match) -> GapEvidence:
+    return GapEvidence(gap.id, gap.text, gap.priority, m.score, m.dense, m.lexical, [], "")
+
+
+def _round_or_none(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _explained(
+    matcher: Matcher, inv: Innovation, evidence: list[GapEvidence], analyses: dict[str, list]
+) -> list[GapEvidence]:
+    """Evidence best first, with matched words and sentence; explained only for innovations that made the list."""
+    out = []
+    for e in sorted(evidence, key=lambda e: -e.score):
+        terms, sentence = matcher.explain(e.gap_text, inv, analyses[e.gap_id])
+        out.append(GapEvidence(e.gap_id, e.gap_text, e.priority, e.score, e.dense, e.lexical, terms, sentence))
+    return out
+
+
+def _mmr(scores: np.ndarray, vectors: np.ndarray, k: int, lam: float, must: Sequence[int]) -> list[int]:
+    """Maximal marginal relevance: balance the score against similarity to what is already chosen.
+
+    ``must`` holds candidates that have to be in the list (best answers to high-priority gaps).
+    """
+    rel = scores / (float(np.abs(scores).max()) or 1.0)
+    max_sim = np.full(len(scores), -np.inf)  # each candidate's highest similarity to a chosen one
+    available = np.ones(len(scores), dtype=bool)
+    chosen: list[int] = []
+    while available.any() and len(chosen) < k:
+        value = lam * rel - (1 - lam) * (max_sim if chosen else 0.0)
+        pending = [i for i in must if available[i]]
+        pool = pending if len(pending) >= k - len(chosen) else np.flatnonzero(available)
+        best = int(pool[int(np.argmax(value[pool]))])
+        chosen.append(best)
+        available[best] = False
+        max_sim = np.maximum(max_sim, vectors @ vectors[best])
+    return chosen
+
+
+@one_generation  # candidates, vectors and explanations from one index generation
+def recommend_many(
+    matcher: Matcher,
+    regions: Sequence[str],
+    k: int = 10,
+    filters: Filters | None = None,
+    options: RecommendOptions | None = None,
+) -> list[list[Recommendation]]:
+    """Top-k recommendations for each regency (code or name), in the order given."""
+    opts = options or RecommendOptions.from_settings(matcher.settings)
+    out: list[list[Recommendation]] = []
+    for region in regions:
+        target = matcher.regions.resolve(region)
+        gaps = matcher.gaps(target.code)
+        if not gaps:
+            out.append([])
+            continue
+        f = (filters or Filters()).with_excluded(ids=sorted(matcher.store.replicated(target.code)))
+        per_gap = matcher.match_gaps(gaps, k=max(opts.depth, k), filters=f, explain=False)
+        evidence: dict[str, list[GapEvidence]] = {}
+        weighted: dict[str, list[float]] = {}
+        invs: dict[str, Innovation] = {}
+        for gap, matches in zip(gaps, per_gap, strict=True):
+            w = PRIORITY_WEIGHT.get(gap.priority, 0.8)
+            for m in matches:
+                evidence.setdefault(m.innovation.id, []).append(_evidence(gap, m))
+                weighted.setdefault(m.innovation.id, []).append(w * m.score)
+                invs[m.innovation.id] = m.innovation
+        if not invs:
+            out.append([])
+            continue
+        ids = list(invs)
+        recs_parts, distances, totals = [], [], []
+        for inv_id in ids:
+            ws = sorted(weighted[inv_id], reverse=True)
+            relevance = ws[0] + opts.secondary_gaps * sum(max(x, 0.0) for x in ws[1:])
+            parts, distance = _priors(matcher, target, invs[inv_id], opts)
+            parts = {"relevance": relevance, **parts}
+            recs_parts.append(parts)
+            distances.append(distance)
+            totals.append(sum(parts.values()))
+        scores = np.array(totals)
+        # best candidate of each high-priority gap that has a good one
+        must = []
+        for gap, matches in zip(gaps, per_gap, strict=True):
+            if gap.priority == 1 and matches and matches[0].score >= opts.good_match:
+                must.append(ids.index(matches[0].innovation.id))
+        vectors = matcher.innovation_vectors(ids, centered=True)
+        chosen = _mmr(scores, vectors, k, opts.mmr_lambda, must)
+        chosen.sort(key=lambda i: -scores[i])
+        analyses = {g.id: matcher.analyze(g.text) for g in gaps}
+        recs = []
+        for rank, i in enumerate(chosen, start=1):
+            inv = invs[ids[i]]
+            recs.append(Recommendation(
+                innovation=inv, rank=rank, score=round(float(scores[i]), 6),
+                parts={p: round(float(v), 6) for p, v in recs_parts[i].items()},
+                gaps=_explained(matcher, inv, evidence[ids[i]], analyses),
+                distance_km=_round_or_none(distances[i]),
+                origin_name=matcher.regions.origin_name(inv.region_code),
+            ))
+        out.append(recs)
+    return out
+
+
+def recommend(
+    matcher: Matcher, region: str, k: int = 10, filters: Filters | None = None,
+    options: RecommendOptions | None = None,
+) -> list[Recommendation]:
+    """Top-k recommendations for one regency (code or name): ``recommend_many([region])[0]``."""
+    return recommend_many(matcher, [region], k, filters, options)[0]

@@ -1,0 +1,137 @@
+"""Retrieval quality on judged gaps: nDCG@k, Recall@k and MRR, ranked with exactly the rules of ``match``.
+
+Conventions (fixed, because tuning decisions and a CI floor depend on them):
+- nDCG@k: gain 2^rel - 1, log2 discount, ideal ranking from the gap's own judgments.
+- Recall@k and MRR count an innovation as relevant when rel >= 2; MRR is over the top k.
+- Averages run over gaps with at least one judgment >= 2; judgments of innovations that originate in the
+  gap's own region are ignored (``match`` never returns them).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from matcher.data.loaders import Gap, Innovation, Judgment
+
+if TYPE_CHECKING:
+    from matcher.facade import Channels, Matcher
+    from matcher.recommend.regency import RecommendOptions
+
+RELEVANT = 2
+
+
+def dcg(gains: Sequence[int], k: int) -> float:
+    return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(list(gains)[:k]))
+
+
+def ndcg_at_k(ranked: Sequence[str], judged: dict[str, int], k: int = 10) -> float:
+    """nDCG@k of a ranked id list against graded judgments (unjudged ids count as 0)."""
+    ideal = dcg(sorted(judged.values(), reverse=True), k)
+    return dcg([judged.get(i, 0) for i in ranked], k) / ideal if ideal > 0 else 0.0
+
+
+def recall_at_k(ranked: Sequence[str], judged: dict[str, int], k: int = 10) -> float:
+    relevant = {i for i, r in judged.items() if r >= RELEVANT}
+    return len(relevant & set(ranked[:k])) / len(relevant) if relevant else 0.0
+
+
+def reciprocal_rank(ranked: Sequence[str], judged: dict[str, int], k: int = 10) -> float:
+    for pos, i in enumerate(ranked[:k], start=1):
+        if judged.get(i, 0) >= RELEVANT:
+            return 1.0 / pos
+    return 0.0
+
+
+@dataclass
+class EvalResult:
+    """Mean metrics over the evaluated gaps, and the per-gap values behind them."""
+
+    ndcg: float
+    recall: float
+    mrr: float
+    queries: int
+    k: int
+    per_query: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, float | int]:
+        return {f"ndcg@{self.k}": round(self.ndcg, 4), f"recall@{self.k}": round(self.recall, 4),
+                "mrr": round(self.mrr, 4), "queries": self.queries}
+
+
+def usable_judgments(
+    gaps: Sequence[Gap], innovations: Sequence[Innovation], qrels: Sequence[Judgment]
+) -> dict[str, dict[str, int]]:
+    """gap id -> {innovation id: relevance} for gaps with a relevant judgment, own-region judgments dropped."""
+    origin = {inv.id: inv.region_code for inv in innovations}
+    region = {g.id: g.region_code for g in gaps}
+    judged: dict[str, dict[str, int]] = defaultdict(dict)
+    for j in qrels:
+        if j.gap_id in region and j.innovation_id in origin and origin[j.innovation_id] != region[j.gap_id]:
+            judged[j.gap_id][j.innovation_id] = j.relevance
+    return {g: js for g, js in judged.items() if any(r >= RELEVANT for r in js.values())}
+
+
+def score_rankings(rankings: dict[str, list[str]], judged: dict[str, dict[str, int]], k: int = 10) -> EvalResult:
+    """Metrics of ready rankings (gap id -> ranked innovation ids) against usable judgments."""
+    per: dict[str, dict[str, float]] = {}
+    for gap_id, js in judged.items():
+        ranked = rankings.get(gap_id, [])
+        per[gap_id] = {"ndcg": ndcg_at_k(ranked, js, k), "recall": recall_at_k(ranked, js, k),
+                       "mrr": reciprocal_rank(ranked, js, k)}
+    n = len(per)
+
+    def mean(key: str) -> float:
+        return sum(p[key] for p in per.values()) / n if n else 0.0
+
+    return EvalResult(mean("ndcg"), mean("recall"), mean("mrr"), n, k, per)
+
+
+def evaluate(
+    matcher: Matcher,
+    gaps: Sequence[Gap],
+    innovations: Sequence[Innovation],
+    qrels: Sequence[Judgment],
+    k: int = 10,
+    channels: Channels = "hybrid",
+    gap_ids: set[str] | None = None,
+) -> EvalResult:
+    """Rank every judged gap with ``matcher.match_many`` (the rules of ``match``) and score the rankings."""
+    judged = usable_judgments(gaps, innovations, qrels)
+    if gap_ids is not None:
+        judged = {g: js for g, js in judged.items() if g in gap_ids}
+    todo = [g for g in gaps if g.id in judged]
+    results = matcher.match_many([g.text for g in todo], [g.region_code for g in todo], k=k, channels=channels)
+    rankings = {g.id: [m.innovation.id for m in ms] for g, ms in zip(todo, results, strict=False)}
+    return score_rankings(rankings, judged, k)
+
+
+def evaluate_regions(
+    matcher: Matcher,
+    gaps: Sequence[Gap],
+    innovations: Sequence[Innovation],
+    qrels: Sequence[Judgment],
+    k: int = 10,
+    gap_ids: set[str] | None = None,
+    options: RecommendOptions | None = None,
+) -> EvalResult:
+    """Quality of regency recommendations: an innovation's relevance to a regency is its best judgment
+    over the regency's gaps; regencies are ranked from the gaps stored in ``matcher``."""
+    from matcher.recommend.regency import recommend_many
+
+    judged = usable_judgments(gaps, innovations, qrels)
+    if gap_ids is not None:
+        judged = {g: js for g, js in judged.items() if g in gap_ids}
+    region_of = {g.id: g.region_code for g in gaps}
+    per_region: dict[str, dict[str, int]] = defaultdict(dict)
+    for gap_id, js in judged.items():
+        bucket = per_region[region_of[gap_id]]
+        for inv_id, rel in js.items():
+            bucket[inv_id] = max(bucket.get(inv_id, 0), rel)
+    regions = sorted(per_region)
+    recs = recommend_many(matcher, regions, k=k, options=options)
+    rankings = {r: [x.innovation.id for x in rs] for r, rs in zip(regions, recs, strict=True)}
+    return score_rankings(rankings, dict(per_region), k)

@@ -1,0 +1,144 @@
+"""API accounts: who may write through the service, with which role, and how their keys are checked.
+
+A key is shown once, when it is created, and never stored: the store keeps a random salt and the scrypt hash
+of the key's secret. A key reads ``mk_<key_id>_<secret>``; the key id is public and only finds the row, the
+secret is what is hashed. Checking compares hashes in constant time, and a key with an unknown id still
+costs one scrypt, so the answer time does not tell whether an id exists.
+
+scrypt is slow on purpose (tens of milliseconds), so a key that passed once is remembered in memory by its
+SHA-256; every request still reads the account row, so a removed account stops working at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from matcher.errors import AuthError, ConfigError, ConflictError, ForbiddenError, NotFoundError
+from matcher.store.database import Store
+
+ROLES: tuple[str, ...] = ("mentor", "admin")
+# What each role may do; admin can do everything a mentor can.
+GRANTS: dict[str, frozenset[str]] = {"mentor": frozenset({"mentor"}), "admin": frozenset({"mentor", "admin"})}
+SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}  # 16 MiB and ~30 ms per check
+_KEY = re.compile(r"^mk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
+_NAME = re.compile(r"^[\w.@-]{1,64}$")
+_CACHE_LIMIT = 1024
+
+
+@dataclass(frozen=True)
+class Account:
+    """An API account as the service sees it: never carries the key or its hash."""
+
+    name: str
+    role: str
+    key_id: str
+    created_at: float
+
+    def may(self, role: str) -> bool:
+        """True when this account's role grants ``role`` ("mentor" or "admin")."""
+        return role in GRANTS.get(self.role, frozenset())
+
+    def require(self, role: str) -> Account:
+        """This account when its role grants ``role``; ForbiddenError otherwise."""
+        if not self.may(role):
+            raise ForbiddenError(f"account {self.name!r} has role {self.role!r}; this needs {role!r}")
+        return self
+
+
+def _hash(secret: str, salt: bytes, params: dict[str, int]) -> bytes:
+    return hashlib.scrypt(secret.encode(), salt=salt, maxmem=64 * 1024 * 1024, **params)
+
+
+def _digest(key: str) -> str:
+    """What the in-memory cache of verified keys is keyed by: never the key itself."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _public(row: dict[str, Any]) -> Account:
+    return Account(row["name"], row["role"], row["key_id"], row["created_at"])
+
+
+class Accounts:
+    """Creates, lists, removes and checks API accounts in a store; safe to share between threads."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._lock = threading.Lock()
+        self._verified: dict[str, bytes] = {}  # sha256(key) -> key_hash it was verified against
+        self._dummy_salt = secrets.token_bytes(16)
+
+    def add(self, name: str, role: str) -> tuple[Account, str]:
+        """Create an account; returns it with its key, which is not kept anywhere and cannot be shown again."""
+        if not _NAME.match(name):
+            raise ConfigError(f"account name {name!r}: use 1-64 letters, digits, '.', '_', '-' or '@'")
+        if role not in ROLES:
+            raise ConfigError(f"role {role!r} is not one of: {', '.join(ROLES)}")
+        key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+        salt = secrets.token_bytes(16)
+        row = {"key_id": key_id, "name": name, "role": role, "salt": salt, "key_hash": _hash(secret, salt, SCRYPT),
+               "params": json.dumps(SCRYPT), "created_at": time.time()}
+        try:
+            with self._lock:
+                self.store.add_account(row)
+        except sqlite3.IntegrityError:
+            raise ConflictError(f"an account named {name!r} already exists; remove it first to issue a new key") from None
+        return _public(row), f"mk_{key_id}_{secret}"
+
+    def list(self) -> list[Account]:
+        with self._lock:
+            return [_public(r) for r in self.store.accounts()]
+
+    def remove(self, name: str) -> None:
+        """Delete an account; its key stops working on the next request."""
+        with self._lock:
+            if not self.store.delete_account(name):
+                raise NotFoundError(f"no account named {name!r}")
+
+    def known(self, key: str | None) -> Account | None:
+        """The account of a key this process has verified before, or None: one row read, never a scrypt.
+
+        What the service's rate limit uses to count a request against its account before any route runs; a
+        key seen for the first time, a wrong or made-up key, or one whose account was removed gives None."""
+        m = _KEY.match((key or "").strip())
+        if m is None:
+            return None
+        known = self._verified.get(_digest(m.group(0)))
+        if known is None:
+            return None
+        with self._lock:
+            row = self.store.account(m.group(1))
+        return _public(row) if row is not None and hmac.compare_digest(known, row["key_hash"]) else None
+
+    def verify(self, key: str | None) -> Account:
+        """The account of a key; AuthError when it is missing, malformed, unknown or wrong."""
+        if not key:
+            raise AuthError("this needs an API key: send it in the X-API-Key header")
+        account = self.known(key)
+        if account is not None:
+            return account
+        m = _KEY.match(key.strip())
+        with self._lock:
+            row = self.store.account(m.group(1)) if m else None
+        if row is None:
+            _hash("x" * 43, self._dummy_salt, SCRYPT)  # same cost as a real check
+            raise AuthError("invalid API key")
+        assert m is not None
+        if not hmac.compare_digest(_hash(m.group(2), row["salt"], json.loads(row["params"])), row["key_hash"]):
+            raise AuthError("invalid API key")
+        if len(self._verified) >= _CACHE_LIMIT:
+            self._verified.clear()
+        self._verified[_digest(m.group(0))] = row["key_hash"]
+        return _public(row)
+
+    def authorize(self, key: str | None, role: str) -> Account:
+        """The account of a key whose role grants ``role``; AuthError (no/bad key) or ForbiddenError (role)."""
+        return self.verify(key).require(role)
