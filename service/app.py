@@ -19,11 +19,9 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
+from matcher import Accounts, Matcher, Store
 from matcher.config import Settings, get_settings
 from matcher.errors import MatcherError, StoreError
-from matcher.facade import Matcher
-from matcher.store.accounts import Accounts
-from matcher.store.database import Store
 from service.cache import RecommendationCache
 from service.deps import Engine, reader
 from service.errors import handle_error

@@ -1,28 +1,28 @@
 """A small cache of regency recommendation lists, keyed by everything a list depends on.
 
-A list is a pure function of the index generation, the regency's gap statements, what it has already
-replicated, k and the filters (the settings are fixed per process). All of these are in the key, so an edited
-gap, a new decision or another worker's new index generation changes the key: nothing stale is ever served
-and nothing needs invalidating. Computing a list costs ~50 ms per gap (ranking and explaining candidates); a
+A list is a pure function of the index generation, the settings that affect rankings, the regency's inputs
+(``matcher.regency_inputs``: its gap statements and what it has already replicated), k and the filters. All
+of these are in the key, so an edited gap, a new decision or another worker's new index generation changes
+the key: nothing stale is ever served and nothing needs invalidating. Computing a list costs ~50 ms per gap (ranking and explaining candidates); a
 hit costs two small SQLite reads.
 """
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable
 
-from matcher.engine.catalog import Filters
-from matcher.facade import Matcher
-from matcher.recommend.regency import Recommendation
+from matcher import Filters, Matcher, Recommendation, regency_inputs
+from matcher.config import fingerprint
 
 
-def recommendation_key(m: Matcher, region_code: str, k: int, filters: Filters,
-                       replicated: Iterable[str]) -> tuple[Hashable, ...]:
-    """Every input of ``recommend(m, region_code, k, filters)``; ``replicated`` is the regency's replicated ids."""
-    gaps = tuple((g.id, g.text, g.sector, g.priority) for g in m.gaps(region_code))
-    generation = m.manifest.get("generation", "")
-    return generation, region_code, gaps, tuple(sorted(replicated)), k, filters
+def recommendation_key(m: Matcher, region_code: str, k: int, filters: Filters) -> tuple[Hashable, ...]:
+    """Every input of ``recommend(m, region_code, k, filters)``, derived from the same declarations as a batch
+    part's staleness key: the ranking settings (``fingerprint``) and ``regency_inputs``."""
+    inputs = json.dumps(regency_inputs(m, region_code), sort_keys=True, ensure_ascii=False)
+    settings = json.dumps(fingerprint(m.settings, "index", "ranking"), sort_keys=True)
+    return m.manifest.get("generation", ""), settings, region_code, inputs, k, filters
 
 
 class RecommendationCache:

@@ -18,10 +18,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
 from starlette.types import Scope
 
+from matcher import Account, Accounts, Matcher
 from matcher.config import Settings
 from matcher.errors import AuthError
-from matcher.facade import Matcher
-from matcher.store.accounts import Account, Accounts
 from service.cache import RecommendationCache
 from service.jobs import BatchJobs
 

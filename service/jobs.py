@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from matcher.batch.run import run_batch
+from matcher import Matcher, run_batch
 from matcher.errors import MatcherError, NotFoundError
-from matcher.facade import Matcher
 
 log = logging.getLogger("matcher.service")
 Status = Literal["queued", "running", "done", "failed"]

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from matcher.data.loaders import Gap, Innovation
-from matcher.data.regions import HUB_PROVINCES, Region, Regions
-from matcher.facade import Match
-from matcher.recommend.regency import Recommendation
+from matcher import HUB_PROVINCES, Gap, Innovation, Match, Recommendation, Region, Regions
 from service.schemas import (
     DecisionPublic,
     GapEvidencePublic,

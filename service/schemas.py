@@ -10,7 +10,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from matcher.data.records import AWARDS, SECTORS, STAGES
+from matcher import AWARDS, SECTORS, STAGES
 
 MAX_K = 100
 MAX_NOTE_CHARS = 2000

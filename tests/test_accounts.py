@@ -62,11 +62,11 @@ def test_only_a_salted_scrypt_hash_is_stored(tmp_path, accounts):
     accounts.store.close()
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("matcher.db*"))
     assert secret.encode() not in raw and key_a.encode() not in raw and key_b.encode() not in raw
-    rows = {r["name"]: r for r in Store(tmp_path).accounts()}
+    rows = {r.name: r for r in Store(tmp_path).accounts.all()}
     a, b = rows["ani"], rows["budi"]
-    assert a["salt"] != b["salt"] and len(a["salt"]) == 16
-    params = json.loads(a["params"])
-    assert a["key_hash"] == hashlib.scrypt(secret.encode(), salt=a["salt"], maxmem=64 * 1024 * 1024, **params)
+    assert a.salt != b.salt and len(a.salt) == 16
+    params = json.loads(a.params)
+    assert a.key_hash == hashlib.scrypt(secret.encode(), salt=a.salt, maxmem=64 * 1024 * 1024, **params)
     assert params["n"] >= 2**14
 
 
@@ -110,8 +110,8 @@ def test_old_stores_get_the_shortlist_account_column(tmp_path):
     conn.commit()
     conn.close()
     store = Store(tmp_path)
-    store.add_decision("35.07", "B", "rejected", "mahal", "Ani", account="ani")
-    assert [(d["innovation_id"], d["account"]) for d in store.decisions("35.07")] == [("A", ""), ("B", "ani")]
+    store.decisions.add("35.07", "B", "rejected", "mahal", "Ani", account="ani")
+    assert [(d.innovation_id, d.account) for d in store.decisions.current("35.07")] == [("A", ""), ("B", "ani")]
 
 
 def _cli(args, home):

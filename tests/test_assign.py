@@ -8,7 +8,7 @@ import random
 import pytest
 
 from matcher.errors import ConfigError
-from matcher.recommend.assign import assign_visits
+from matcher.recommendations.assign import assign_visits
 
 
 def brute_force(cands: dict[str, list[tuple[str, float]]], k: int, cap: int) -> tuple[int, float]:

@@ -13,15 +13,17 @@ from pathlib import Path
 
 import pytest
 
+from matcher.backup.files import FILES, MANIFEST, sha256_file
+from matcher.backup.transfer import export_store, import_store
 from matcher.cli.main import main
 from matcher.config import Settings, get_settings
-from matcher.data.loaders import Gap, Innovation
+from matcher.data.loaders import Gap
 from matcher.errors import AuthError, ConfigError, ConflictError, ValidationError
 from matcher.facade import Matcher
-from matcher.recommend.regency import recommend
+from matcher.recommendations.regency import recommend
 from matcher.store.accounts import Accounts
-from matcher.store.backup import export_store, import_store
-from matcher.store.backup_files import FILES, MANIFEST, sha256_file
+from matcher.store.database import Store
+from matcher.store.writer import IndexWriter
 
 QUERIES = [  # (free text, region): several gaps and regions, with and without the region's exclusion
     ("bumil di pulau kecil susah dirujuk, tidak ada perahu", "81.03"),
@@ -38,13 +40,19 @@ def source(mini_matcher):
     m.save_gaps([Gap("MG7", "73.72", "Warga mengadu lewat WhatsApp tapi OPD lambat menindaklanjuti.", priority=1),
                  Gap("MG8", "81.03", "Anak putus sekolah di pulau terluar.", sector="pendidikan",
                      metadata={"opd": "Dinas Pendidikan"})])
-    accounts = Accounts(m.store)
+    accounts = Accounts(Store(m.settings.home))
     keys = {name: accounts.add(name, role)[1] for name, role in (("ani", "mentor"), ("root", "admin"))}
-    m.store.add_decision("81.03", "M1", "shortlisted", note="cocok,\n\"prioritas\" 🚤", who="Ani S.", account="ani")
-    m.store.add_decision("73.72", "M5", "shortlisted", who="ani", account="ani")
-    m.store.add_decision("73.72", "M5", "rejected", note="anggaran tidak cukup", who="root", account="root")
-    m.store.add_decision("73.72", "M3", "replicated", note="=SUM(A1)", who="root", account="root")
+    m.decisions.add("81.03", "M1", "shortlisted", note="cocok,\n\"prioritas\" 🚤", who="Ani S.", account="ani")
+    m.decisions.add("73.72", "M5", "shortlisted", who="ani", account="ani")
+    m.decisions.add("73.72", "M5", "rejected", note="anggaran tidak cukup", who="root", account="root")
+    m.decisions.add("73.72", "M3", "replicated", note="=SUM(A1)", who="root", account="root")
     return m, keys
+
+
+def _state(home: Path) -> tuple:
+    """Decisions, accounts, innovations and the current generation, as a fresh connection reads them."""
+    store = Store(home)
+    return _shortlist(home), store.accounts.all(), store.innovations.all(), store.generations.current()
 
 
 def _shortlist(home: Path) -> list[tuple]:
@@ -80,15 +88,15 @@ def test_round_trip_gives_identical_store_and_rankings(exported, tmp_path, e5_en
     assert result.keyless == [("ani", "mentor"), ("root", "admin")]
     m2 = Matcher(Settings(home=home), encoder=e5_encoder, regions=regions)
     assert m2.check() == []
-    assert ([Innovation.from_dict(s.record) for s in m2.store.innovations()]
-            == [Innovation.from_dict(s.record) for s in m.store.innovations()])
+    assert ([s.innovation for s in Store(home).innovations.all()]
+            == [s.innovation for s in Store(m.settings.home).innovations.all()])
     assert m2.gaps() == m.gaps() and any(g.metadata == {"opd": "Dinas Pendidikan"} for g in m2.gaps())
     assert _shortlist(home) == _shortlist(m.settings.home)
-    assert m2.store.decisions("73.72") == m.store.decisions("73.72")
-    assert Accounts(m2.store).list() == Accounts(m.store).list()
+    assert m2.decisions.current("73.72") == m.decisions.current("73.72")
+    assert Accounts(Store(home)).list() == Accounts(Store(m.settings.home)).list()
     for key in keys.values():  # accounts came over without a usable key
         with pytest.raises(AuthError):
-            Accounts(m2.store).verify(key)
+            Accounts(Store(home)).verify(key)
     before, after = _rankings(m), _rankings(m2)
     assert all(before)
     for old, new in zip(before, after, strict=True):
@@ -100,9 +108,8 @@ def test_round_trip_gives_identical_store_and_rankings(exported, tmp_path, e5_en
 def test_export_holds_no_secret_material(exported):
     m, keys, report = exported
     secrets_ = set()
-    for account in m.store.accounts():
-        secrets_ |= {account["key_hash"], account["key_hash"].hex().encode(), account["salt"],
-                     account["salt"].hex().encode()}
+    for account in Store(m.settings.home).accounts.all():
+        secrets_ |= {account.key_hash, account.key_hash.hex().encode(), account.salt, account.salt.hex().encode()}
     for key in keys.values():
         assert len(key[len("mk_") + 13:]) == 43
         secrets_ |= {key.encode(), key[len("mk_") + 13:].encode()}  # mk_<key id>_<secret>
@@ -134,7 +141,7 @@ def test_export_refuses_a_foreign_folder_and_replaces_an_earlier_export(exported
     with pytest.raises(ConfigError, match="not empty"):
         export_store(m.settings, foreign)
     assert (foreign / "todo.txt").read_text() == "keep me"
-    m.store.add_decision("81.03", "M2", "shortlisted", account="ani")
+    m.decisions.add("81.03", "M2", "shortlisted", account="ani")
     again = export_store(m.settings, report.path)
     assert again.replaced and again.counts["shortlist"] == 5
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder left behind
@@ -148,7 +155,7 @@ def test_a_failed_export_leaves_the_earlier_one_whole(exported, tmp_path, monkey
         (folder / "innovations.jsonl").write_text("{}\n")
         raise OSError("disk full")
 
-    monkeypatch.setattr("matcher.store.backup.write_files", crash)
+    monkeypatch.setattr("matcher.backup.transfer.write_files", crash)
     with pytest.raises(OSError, match="disk full"):
         export_store(m.settings, report.path)
     assert _home_bytes(report.path) == before
@@ -192,7 +199,7 @@ def test_non_empty_store_needs_replace(exported, e5_encoder, regions):
     m, _, report = exported
     with pytest.raises(ConflictError, match="not empty.*--replace"):
         import_store(report.path, m.settings, encoder=e5_encoder, regions=regions)
-    m.store.add_decision("81.03", "M2", "rejected", account="ani")  # diverge, then restore the export over it
+    m.decisions.add("81.03", "M2", "rejected", account="ani")  # diverge, then restore the export over it
     result = import_store(report.path, m.settings, replace=True, encoder=e5_encoder, regions=regions)
     assert result.embedded == 0 and len(_shortlist(m.settings.home)) == 4
     assert Matcher(m.settings, encoder=e5_encoder, regions=regions).check() == []
@@ -200,21 +207,21 @@ def test_non_empty_store_needs_replace(exported, e5_encoder, regions):
 
 def test_a_failed_import_leaves_the_store_as_it_was(exported, e5_encoder, regions, monkeypatch):
     m, _, report = exported
-    m.store.add_decision("81.03", "M2", "rejected", account="ani")
+    m.decisions.add("81.03", "M2", "rejected", account="ani")
     home = m.settings.home
-    state = (_shortlist(home), m.store.accounts(), m.store.innovations(), m.store.current_generation())
+    state = _state(home)
     folders = sorted((home / "index").iterdir())
-    write_generation = Matcher._write_generation
+    write_generation = IndexWriter._write_generation
 
     def crash(self, *args, **kwargs):  # the index files are written, then the process dies before the commit
         write_generation(self, *args, **kwargs)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Matcher, "_write_generation", crash)
+    monkeypatch.setattr(IndexWriter, "_write_generation", crash)
     with pytest.raises(KeyboardInterrupt):
         import_store(report.path, m.settings, replace=True, encoder=e5_encoder, regions=regions)
     monkeypatch.undo()
-    assert (_shortlist(home), m.store.accounts(), m.store.innovations(), m.store.current_generation()) == state
+    assert _state(home) == state
     assert sorted((home / "index").iterdir()) == folders  # the new generation's files are gone
     assert Matcher(m.settings, encoder=e5_encoder, regions=regions).check() == []
 

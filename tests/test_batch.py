@@ -26,7 +26,7 @@ from matcher.batch.results import PreviousRow, diff_changes
 from matcher.batch.run import run_batch
 from matcher.data.loaders import Innovation
 from matcher.errors import ConfigError, NotFoundError
-from matcher.recommend.regency import Recommendation
+from matcher.recommendations.regency import Recommendation
 
 GORONTALO = ["75.01", "75.02", "75.03", "75.04", "75.05", "75.71"]
 EVIL_TITLE = "=HYPERLINK(\"http://evil.example\",\"klik\") <script>alert('x')</script><img src=x onerror=alert(1)>"
@@ -159,7 +159,7 @@ def test_same_inputs_same_bytes(run):
 def test_interrupted_run_resumes_to_the_same_files(run, batch_matcher):
     _, previous = run("previous", k=2)
     options = {"max_visits": 3, "previous": previous, "plans": True}
-    batch_matcher.store.add_decision("75.02", "EVIL-1", "shortlisted")
+    batch_matcher.decisions.add("75.02", "EVIL-1", "shortlisted")
     _, whole = run("whole", **options)
 
     def stop_after_three(done, total, code):

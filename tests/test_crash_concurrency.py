@@ -54,8 +54,9 @@ import os, signal, sys, time
 from pathlib import Path
 from matcher.batch import run as batch
 from matcher.cli import main as cli
-from matcher import facade as pipeline
-from matcher.store import database as store
+from matcher.store.generations import Generations
+from matcher.store.records import InnovationRepository
+from matcher.store.writer import IndexWriter
 point, arg = sys.argv[1], sys.argv[2]
 calls = 0
 def die():
@@ -73,15 +74,15 @@ def on_nth_call(owner, name, before):
         return result
     setattr(owner, name, wrapped)
 STEPS = {
-    "locked": (store.Store, "innovation_hashes"),          # first read under the writer lock; nothing written
-    "new_generation": (store.Store, "new_generation"),     # empty generation folder made
-    "write_generation": (pipeline.Matcher, "_write_generation"),  # index files written, records not committed
-    "commit_generation": (store.Store, "commit_generation"),      # pointer set inside the open transaction
+    "locked": (InnovationRepository, "hashes"),          # first read under the writer lock; nothing written
+    "new_generation": (Generations, "new"),     # empty generation folder made
+    "write_generation": (IndexWriter, "_write_generation"),  # index files written, records not committed
+    "commit_generation": (Generations, "commit"),      # pointer set inside the open transaction
 }
 if point in STEPS:
     on_nth_call(*STEPS[point], before=False)
 elif point == "prune":      # committed; killed before the old generation is pruned (and before any answer)
-    on_nth_call(store.Store, "prune_generations", before=True)
+    on_nth_call(Generations, "prune", before=True)
 elif point == "part":       # batch: after the arg-th region part is on disk
     on_nth_call(batch, "atomic_write_text", before=False)
 elif point == "replace":    # a file wholly written to its temporary name, killed before the rename
@@ -92,14 +93,14 @@ elif point == "replace":    # a file wholly written to its temporary name, kille
         return real_replace(src, dst, *a, **k)
     os.replace = replace
 elif point == "hold":       # hold the writer lock until the file arg exists
-    original = store.Store.new_generation
+    original = Generations.new
     def holding(self):
         Path(arg + ".holding").touch()
         deadline = time.monotonic() + 120
         while not Path(arg).exists() and time.monotonic() < deadline:
             time.sleep(0.02)
         return original(self)
-    store.Store.new_generation = holding
+    Generations.new = holding
 sys.exit(cli.main(sys.argv[3:]))
 """
 NO_LIMIT = {"MATCHER_RATE_LIMIT_PER_MINUTE": "1000000"}
@@ -566,7 +567,7 @@ def test_concurrent_shortlist_writes_from_several_accounts_all_persist(_mini_hom
     assert {pair: {f: d[f] for f in fields} for pair, d in listed.items()} == latest
     for region in OWN_REGIONS:  # pairs only one thread wrote: exactly what it wrote
         mine = [d for d in acked if d["region_code"] == region]
-        assert [{f: d[f] for f in fields} for d in store.decisions(region)] == mine
+        assert [{f: getattr(d, f) for f in fields} for d in store.decisions.current(region)] == mine
     print(f"{len(acked)} shortlist writes from {WRITERS} threads and {len(MENTORS)} accounts on 2 workers, all kept")
 
 

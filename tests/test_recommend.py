@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from matcher.data.loaders import Gap
-from matcher.recommend.regency import RecommendOptions, _mmr, recommend, recommend_many
+from matcher.recommendations.regency import RecommendOptions, _mmr, recommend, recommend_many
 
 
 def _ids(recs):
@@ -33,7 +33,7 @@ def test_own_and_replicated_innovations_are_excluded(mini_matcher):
     mini_matcher.save_gaps([Gap("MG9", "73.71", "Bayi baru lahir belum punya akta kelahiran dan KIA.", priority=1)])
     assert "M3" not in _ids(recommend(mini_matcher, "73.71", k=8))  # Makassar's own innovation
     assert "M3" in _ids(recommend(mini_matcher, "73.72", k=8))
-    mini_matcher.store.add_decision("73.72", "M3", "replicated", note="sudah jalan", who="tester")
+    mini_matcher.decisions.add("73.72", "M3", "replicated", note="sudah jalan", who="tester")
     assert "M3" not in _ids(recommend(mini_matcher, "73.72", k=8))
 
 

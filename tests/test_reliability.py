@@ -267,8 +267,9 @@ def test_rejected_file_changes_nothing_stored(tmp_path):
 _HOOKED = r"""
 import os, signal, sys
 from matcher.cli import main as cli
-from matcher import facade as pipeline
-from matcher.store import database as store
+from matcher.store.generations import Generations
+from matcher.store.records import InnovationRepository
+from matcher.store.writer import IndexWriter
 point = sys.argv[1]
 def die(*_a, **_k):
     os.kill(os.getpid(), signal.SIGKILL)
@@ -280,13 +281,13 @@ def after(cls, name):
         return result
     setattr(cls, name, wrapped)
 if point == "new_generation":      # empty generation folder made, nothing written
-    after(store.Store, "new_generation")
+    after(Generations, "new")
 elif point == "write_generation":  # index files written, records not committed
-    after(pipeline.Matcher, "_write_generation")
+    after(IndexWriter, "_write_generation")
 elif point == "commit_generation": # generation pointer set inside the open transaction
-    after(store.Store, "commit_generation")
+    after(Generations, "commit")
 elif point == "prune":             # committed, old generation not yet pruned
-    setattr(store.Store, "prune_generations", die)
+    setattr(Generations, "prune", die)
 sys.exit(cli.main(sys.argv[2:]))
 """
 HOOK_POINTS = ["new_generation", "write_generation", "commit_generation", "prune"]

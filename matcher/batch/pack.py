@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from matcher.batch.files import atomic_write_text, safe_filename
 from matcher.batch.reports import FitCost, report_name, write_province_report
-from matcher.batch.results import RegionResult
+from matcher.batch.results import BatchSummary, RegionResult
 from matcher.batch.tables import (
     ALTERNATE_COLUMNS,
     CHANGE_COLUMNS,
@@ -28,7 +28,6 @@ from matcher.batch.tables import (
 from matcher.errors import MatcherError
 
 if TYPE_CHECKING:
-    from matcher.batch.run import BatchSummary
     from matcher.facade import Matcher
 
 
@@ -38,14 +37,14 @@ def _plans(matcher: Matcher, results: Sequence[RegionResult], folder: Path) -> l
 
     written = []
     for r in results:
-        for d in matcher.store.decisions(r.region.code):
-            if d["decision"] != "shortlisted":
+        for d in matcher.decisions.current(r.region.code):
+            if d.decision != "shortlisted":
                 continue
             try:
-                draft = draft_plan(matcher, r.region.code, d["innovation_id"])
+                draft = draft_plan(matcher, r.region.code, d.innovation_id)
             except MatcherError:  # innovation removed from the catalogue since it was shortlisted
                 continue
-            name = f"{safe_filename(r.region.code)}_{safe_filename(d['innovation_id'])}.docx"
+            name = f"{safe_filename(r.region.code)}_{safe_filename(d.innovation_id)}.docx"
             write_plan(draft, folder / name)
             written.append(f"plans/{name}")
     return sorted(written)

@@ -22,7 +22,7 @@ from matcher.data.loaders import Innovation
 from matcher.data.regions import Region
 from matcher.engine.catalog import Filters
 from matcher.errors import ConfigError, NotFoundError
-from matcher.recommend.regency import GapEvidence
+from matcher.recommendations.regency import GapEvidence
 from matcher.research.plots import label
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ def draft_plan(matcher: Matcher, region: str, innovation_id: str, require_shortl
     inv = matcher.innovation(innovation_id)
     if inv.region_code == target.code:
         raise ConfigError(f"innovation '{inv.id}' comes from {target.name} itself: there is nothing to replicate")
-    latest = {d["innovation_id"]: d["decision"] for d in matcher.store.decisions(target.code)}
+    latest = {d.innovation_id: d.decision for d in matcher.decisions.current(target.code)}
     decision = latest.get(inv.id)
     if require_shortlisted and decision != "shortlisted":
         state = f"its latest decision is '{decision}'" if decision else "it was never shortlisted"

@@ -7,11 +7,13 @@ construction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
 
 from matcher.data.loaders import Gap
 from matcher.data.regions import Region
-from matcher.recommend.regency import Recommendation
+from matcher.recommendations.regency import Recommendation
 
 CHANGE_KINDS = ("new", "dropped", "moved")
 
@@ -67,3 +69,44 @@ def diff_changes(previous: Sequence[PreviousRow], current: Sequence[Recommendati
         if old.innovation_id not in now:
             changes.append(Change("dropped", old.innovation_id, old.title, old.rank, None))
     return changes
+
+
+@dataclass
+class BatchSummary:
+    """What a run produced. ``to_dict()`` (written as summary.json) leaves out what depends on interruptions."""
+
+    out_dir: Path
+    region_codes: list[str]
+    provinces: list[str]
+    k: int
+    max_visits: int | None
+    rows: int
+    without_gaps: list[str]
+    fit_uncapped: float
+    fit_capped: float
+    shortfall: dict[str, int] = field(default_factory=dict)
+    changes: dict[str, int] | None = None
+    plans: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    index: dict[str, Any] = field(default_factory=dict)
+    by_province: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cap_scope: str | None = None  # "province" or "run" when a visit cap is set
+    computed: int = 0  # parts computed by this call
+    reused: int = 0  # parts taken from an earlier, possibly interrupted, call
+
+    @property
+    def fit_cost(self) -> float:
+        """Total fit the visit cap costs against the uncapped lists (0 without a cap)."""
+        return self.fit_uncapped - self.fit_capped
+
+    @property
+    def fit_cost_share(self) -> float:
+        return self.fit_cost / abs(self.fit_uncapped) if self.fit_uncapped else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        for key in ("out_dir", "computed", "reused"):
+            out.pop(key)
+        out["fit_cost"], out["fit_cost_share"] = round(self.fit_cost, 6), round(self.fit_cost_share, 6)
+        out["fit_uncapped"], out["fit_capped"] = round(self.fit_uncapped, 6), round(self.fit_capped, 6)
+        return out

@@ -14,20 +14,28 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tqdm.auto import tqdm
 
 from matcher.batch.files import atomic_write_text, remove_temporaries, safe_filename
-from matcher.batch.results import CHANGE_KINDS, RegionResult, diff_changes
+from matcher.batch.pack import write_outputs
+from matcher.batch.results import CHANGE_KINDS, BatchSummary, RegionResult, diff_changes
+from matcher.config import fingerprint
 from matcher.data.loaders import Gap, Innovation
 from matcher.engine.catalog import Filters
 from matcher.errors import ConfigError, NotFoundError
 from matcher.facade import one_generation
-from matcher.recommend.assign import Assignment, assign_visits
-from matcher.recommend.regency import GapEvidence, Recommendation, RecommendOptions, recommend_many
+from matcher.recommendations.assign import Assignment, assign_visits
+from matcher.recommendations.regency import (
+    GapEvidence,
+    Recommendation,
+    RecommendOptions,
+    recommend_many,
+    regency_inputs,
+)
 
 if TYPE_CHECKING:
     from matcher.facade import Matcher
@@ -35,49 +43,6 @@ if TYPE_CHECKING:
 ProgressCallback = Callable[[int, int, str], None]  # (regencies done, total, region code just finished)
 PART_VERSION = 1
 CAP_SCOPES = ("province", "run")
-NOT_RANKING = {"home", "corpus_dir", "batch_size", "read_requires_key", "rate_limit_per_minute", "cors_origins",
-               "max_body_bytes"}  # service and speed settings: they change no ranking
-
-
-@dataclass
-class BatchSummary:
-    """What a run produced. ``to_dict()`` (written as summary.json) leaves out what depends on interruptions."""
-
-    out_dir: Path
-    region_codes: list[str]
-    provinces: list[str]
-    k: int
-    max_visits: int | None
-    rows: int
-    without_gaps: list[str]
-    fit_uncapped: float
-    fit_capped: float
-    shortfall: dict[str, int] = field(default_factory=dict)
-    changes: dict[str, int] | None = None
-    plans: list[str] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    index: dict[str, Any] = field(default_factory=dict)
-    by_province: dict[str, dict[str, Any]] = field(default_factory=dict)
-    cap_scope: str | None = None  # "province" or "run" when a visit cap is set
-    computed: int = 0  # parts computed by this call
-    reused: int = 0  # parts taken from an earlier, possibly interrupted, call
-
-    @property
-    def fit_cost(self) -> float:
-        """Total fit the visit cap costs against the uncapped lists (0 without a cap)."""
-        return self.fit_uncapped - self.fit_capped
-
-    @property
-    def fit_cost_share(self) -> float:
-        return self.fit_cost / abs(self.fit_uncapped) if self.fit_uncapped else 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        for key in ("out_dir", "computed", "reused"):
-            out.pop(key)
-        out["fit_cost"], out["fit_cost_share"] = round(self.fit_cost, 6), round(self.fit_cost_share, 6)
-        out["fit_uncapped"], out["fit_capped"] = round(self.fit_uncapped, 6), round(self.fit_capped, 6)
-        return out
 
 
 def _digest(value: Any) -> str:
@@ -88,7 +53,7 @@ def index_fingerprint(matcher: Matcher) -> dict[str, Any]:
     """What of the store and settings decides a ranking: the index manifest (model, stemmer, corpus), every
     setting but the paths, and a hash of the records (metadata such as awards changes scores, not only text)."""
     manifest = {k: v for k, v in matcher.manifest.items() if k not in ("created_at", "generation")}
-    settings = matcher.settings.model_dump(mode="json", exclude=NOT_RANKING)
+    settings = fingerprint(matcher.settings, "index", "ranking")
     records = sorted((i.to_dict() for i in matcher.catalog.innovations), key=lambda d: d["id"])
     return {**settings, **manifest, "catalog_hash": _digest(records)[:16]}
 
@@ -114,21 +79,21 @@ class _Part:
 
 
 def _compute_part(matcher: Matcher, code: str, k: int, depth: int, filters: Filters | None,
-                  options: RecommendOptions, fingerprint: str) -> dict[str, Any]:
+                  options: RecommendOptions, part_key: str) -> dict[str, Any]:
     top = recommend_many(matcher, [code], k, filters, options)[0]
     deep = recommend_many(matcher, [code], depth, filters, options)[0]
     listed = {r.innovation.id for r in top}
-    return {"version": PART_VERSION, "fingerprint": fingerprint, "region_code": code,
+    return {"version": PART_VERSION, "fingerprint": part_key, "region_code": code,
             "gaps": [g.to_dict() for g in matcher.gaps(code)], "top": [r.to_dict() for r in top],
             "pool": [r.to_dict() for r in deep if r.innovation.id not in listed]}
 
 
-def _load_part(path: Path, fingerprint: str) -> dict[str, Any] | None:
+def _load_part(path: Path, part_key: str) -> dict[str, Any] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) and data.get("fingerprint") == fingerprint else None
+    return data if isinstance(data, dict) and data.get("fingerprint") == part_key else None
 
 
 def _candidates(part: _Part) -> list[tuple[str, float]]:
@@ -181,8 +146,6 @@ def run_batch(
     every shortlisted pair. ``progress_callback(done, total, code)`` is called after each regency's part is
     on disk; an exception it raises stops the run, and the next run resumes from there.
     """
-    from matcher.batch.pack import write_outputs
-
     if k < 1:
         raise ConfigError("k must be at least 1")
     if alternates < 0:
@@ -214,12 +177,11 @@ def run_batch(
     loaded: list[_Part] = []
     with tqdm(total=len(codes), desc="batch", unit="regency", disable=not progress) as bar:
         for done, code in enumerate(codes, start=1):
-            fingerprint = _digest({**base, "region": code, "gaps": [g.to_dict() for g in matcher.gaps(code)],
-                                   "decisions": sorted(matcher.store.replicated(code))})
+            part_key = _digest({**base, "region": code, **regency_inputs(matcher, code)})
             path = parts_dir / f"{safe_filename(code)}.json"
-            data = _load_part(path, fingerprint)
+            data = _load_part(path, part_key)
             if data is None:
-                text = json.dumps(_compute_part(matcher, code, k, depth, filters, opts, fingerprint),
+                text = json.dumps(_compute_part(matcher, code, k, depth, filters, opts, part_key),
                                   ensure_ascii=False, sort_keys=True, indent=1) + "\n"
                 atomic_write_text(path, text)
                 data = json.loads(text)  # the very form a resumed run reads back, so both assemble alike

@@ -24,7 +24,7 @@ from matcher.batch.files import (
 )
 from matcher.batch.results import PreviousRow, RegionResult
 from matcher.errors import NotFoundError, Problem, ValidationError
-from matcher.recommend.regency import Recommendation
+from matcher.recommendations.regency import Recommendation
 
 PARTS = ("relevance", "maturity", "recognition", "proximity", "similarity")
 COLUMNS = (

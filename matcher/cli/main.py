@@ -150,7 +150,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"matcher check: {problem}", file=sys.stderr)
         return 1
     manifest = m.manifest
-    print(f"ok: {manifest['innovations']} innovations, {len(m.store.gaps())} gaps, model {manifest['model']}, "
+    print(f"ok: {manifest['innovations']} innovations, {len(m.gaps())} gaps, model {manifest['model']}, "
           f"index {manifest['index']} ({manifest['generation']}) in {m.settings.home}")
     return 0
 
@@ -163,15 +163,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     cmd_validate(argparse.Namespace(innovations=None, gaps=None))
     cmd_index(argparse.Namespace(innovations=None, gaps=None, rebuild=False))
     m = Matcher(_settings())
-    gaps = [g for g in m.store.gaps() if g["region_code"].split(".")[0] == HUB_PROVINCES[0]]
-    region = args.region or (gaps[0]["region_code"] if gaps else None)
+    gaps = [g for g in m.gaps() if g.region_code.split(".")[0] == HUB_PROVINCES[0]]
+    region = args.region or (gaps[0].region_code if gaps else None)
     if region is None:
         return 0
     code = m.regions.resolve(region).code
     print(f"\n== {m.regions.get(code).name}: top {args.k} per gap ==")
-    for gap in m.store.gaps(code):
-        print(f"\n[{gap['id']}] {gap['text']}")
-        _print_matches(m.match(gap["text"], region=code, k=args.k), as_json=False)
+    for gap in m.gaps(code):
+        print(f"\n[{gap.id}] {gap.text}")
+        _print_matches(m.match(gap.text, region=code, k=args.k), as_json=False)
     return 0
 
 
@@ -215,7 +215,7 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """The whole store as plain files in a folder (records, shortlist, accounts without keys, vectors)."""
-    from matcher.store.backup import export_store
+    from matcher.backup.transfer import export_store
 
     report = export_store(_settings(), Path(args.dir), progress=True)
     c = report.counts
@@ -227,7 +227,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """A store from an export folder: everything is checked first, then written in one transaction."""
-    from matcher.store.backup import import_store
+    from matcher.backup.transfer import import_store
 
     report = import_store(Path(args.dir), _settings(), replace=args.replace, current_settings=args.current_settings,
                           progress=True)

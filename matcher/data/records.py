@@ -6,6 +6,7 @@ Records are plain frozen dataclasses that have already passed validation (``matc
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -111,3 +112,8 @@ class Judgment:
 _FIELDS: dict[type, tuple[str, ...]] = {
     cls: tuple(cls.__dataclass_fields__) for cls in (Innovation, Gap, Judgment)
 }
+
+
+def text_hash(text: str) -> str:
+    """Stable key of a text for the embedding cache and change detection."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

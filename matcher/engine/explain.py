@@ -6,6 +6,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Sequence
 from collections.abc import Set as AbstractSet
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from matcher.data.records import Innovation
+from matcher.engine.text import Analysis, Analyzer
+
+if TYPE_CHECKING:
+    from matcher.engine.generation import Generation
 
 # Abbreviations that end in a period inside Indonesian sentences; a period after them does not end a sentence.
 _NO_SPLIT_AFTER = {
@@ -57,3 +65,37 @@ def best_sentence(
         if score > best_score:
             best, best_score = sentence, score
     return best
+
+
+class Explainer:
+    """The evidence a mentor reads for a (query, innovation) pair: the query's words the innovation shares and
+    its best-answering sentence.
+
+    Explanations analyse the same innovation texts and sentences again and again, so the last analyses are
+    remembered. Words come from the generation's BM25 term arrays when the innovation is indexed as it is.
+    """
+
+    def __init__(self, analyzer: Analyzer):
+        self.analyzer = analyzer
+        self._term_set = lru_cache(maxsize=16_384)(lambda text: frozenset(analyzer.terms(text)))
+
+    @staticmethod
+    def weights(generation: Generation, analysis: Analysis) -> dict[str, float]:
+        """IDF of each query term: how much sharing it says about a match."""
+        return {t: generation.lexical.idf(t) for _, ts in analysis for t in ts}
+
+    def explain(self, generation: Generation, analysis: Analysis, innovation: Innovation,
+                weights: dict[str, float] | None = None) -> tuple[list[str], str]:
+        """(the query's words that the innovation shares, as written; the innovation's best-matching sentence).
+
+        ``analysis`` is ``analyzer.analyze(query)``; ``weights`` is :meth:`weights` when the caller has it.
+        """
+        weights = self.weights(generation, analysis) if weights is None else weights
+        surfaces = [(tok.surface, ts) for tok, ts in analysis]
+        at = generation.catalog.by_id.get(innovation.id)
+        held: AbstractSet[str]
+        if at is not None and generation.catalog.innovations[at].text == innovation.text:  # indexed as it is
+            held = generation.lexical.shared_terms(int(generation.catalog.rids[at]), weights.keys())
+        else:
+            held = self._term_set(innovation.text)
+        return matched_surfaces(surfaces, held), best_sentence(innovation.description, weights, self._term_set)

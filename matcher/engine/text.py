@@ -288,6 +288,9 @@ def _dedupe(terms: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
+Analysis = list[tuple[Token, list[str]]]  # each token of a text with the lexical terms it yields
+
+
 class Analyzer:
     """Text -> lexical terms (normalised, abbreviations expanded, stopwords removed, stemmed).
 
@@ -329,7 +332,7 @@ class Analyzer:
             out.append(doc)
         return out
 
-    def analyze(self, text: str) -> list[tuple[Token, list[str]]]:
+    def analyze(self, text: str) -> Analysis:
         """Each original token with the terms it produced (an expansion's terms stay with the abbreviation).
 
         Concatenating the term lists gives ``terms(text)``; tokens that produce nothing (stopwords) are kept.

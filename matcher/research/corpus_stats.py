@@ -67,7 +67,7 @@ def gap_vectors(matcher: Matcher) -> np.ndarray:
     """Stored query vectors of every gap, shape (n_gaps, dim); gaps are embedded when stored."""
     from matcher.facade import QUERY
 
-    return matcher.embed([g.text for g in matcher.gaps()], QUERY)[0]
+    return matcher.embedder.embed([g.text for g in matcher.gaps()], QUERY)[0]
 
 
 def embedding_map(matcher: Matcher, method: Literal["pca", "tsne"] = "pca", seed: int = 0,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from matcher.config import Settings
+from matcher.config import Settings, fields_in
 from matcher.data.loaders import (
     Gap,
     Innovation,
@@ -28,7 +28,7 @@ from matcher.engine.encoders import Encoder
 from matcher.facade import Matcher
 
 # What changes what an index holds; other settings (fusion, weights) apply at query time on the same store.
-INDEX_SETTINGS = {"model", "stemmer", "embed_title", "query_prompt", "passage_prompt"}
+INDEX_SETTINGS = set(fields_in("index"))
 
 
 @dataclass(frozen=True)

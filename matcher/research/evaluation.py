@@ -19,7 +19,7 @@ from matcher.data.loaders import Gap, Innovation, Judgment
 
 if TYPE_CHECKING:
     from matcher.facade import Channels, Matcher
-    from matcher.recommend.regency import RecommendOptions
+    from matcher.recommendations.regency import RecommendOptions
 
 RELEVANT = 2
 
@@ -120,7 +120,7 @@ def evaluate_regions(
 ) -> EvalResult:
     """Quality of regency recommendations: an innovation's relevance to a regency is its best judgment
     over the regency's gaps; regencies are ranked from the gaps stored in ``matcher``."""
-    from matcher.recommend.regency import recommend_many
+    from matcher.recommendations.regency import recommend_many
 
     judged = usable_judgments(gaps, innovations, qrels)
     if gap_ids is not None:

@@ -20,10 +20,12 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from matcher.errors import AuthError, ConfigError, ConflictError, ForbiddenError, NotFoundError
-from matcher.store.database import Store
+
+if TYPE_CHECKING:
+    from matcher.store.database import Store
 
 ROLES: tuple[str, ...] = ("mentor", "admin")
 # What each role may do; admin can do everything a mentor can.
@@ -54,6 +56,51 @@ class Account:
         return self
 
 
+@dataclass(frozen=True)
+class AccountRow:
+    """An account as stored: the salt and scrypt hash of its key's secret, never the key."""
+
+    key_id: str
+    name: str
+    role: str
+    salt: bytes
+    key_hash: bytes
+    params: str  # JSON of the scrypt parameters the hash was made with
+    created_at: float
+
+
+_COLUMNS = "key_id, name, role, salt, key_hash, params, created_at"
+
+
+class AccountRepository:
+    """The ``accounts`` table."""
+
+    def __init__(self, store: Store):
+        self._store = store
+
+    def add(self, row: AccountRow) -> None:
+        """Insert an account; sqlite3.IntegrityError when the name is taken."""
+        with self._store.transaction() as conn:
+            self.insert(conn, row)
+
+    @staticmethod
+    def insert(conn: sqlite3.Connection, row: AccountRow) -> None:
+        """Insert an account inside the caller's transaction."""
+        conn.execute(f"INSERT INTO accounts({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     (row.key_id, row.name, row.role, row.salt, row.key_hash, row.params, row.created_at))
+
+    def get(self, key_id: str) -> AccountRow | None:
+        row = self._store.connection.execute(f"SELECT {_COLUMNS} FROM accounts WHERE key_id = ?", (key_id,)).fetchone()
+        return AccountRow(*row) if row else None
+
+    def all(self) -> list[AccountRow]:
+        return [AccountRow(*r) for r in self._store.connection.execute(f"SELECT {_COLUMNS} FROM accounts ORDER BY name")]
+
+    def delete(self, name: str) -> bool:
+        with self._store.transaction() as conn:
+            return conn.execute("DELETE FROM accounts WHERE name = ?", (name,)).rowcount > 0
+
+
 def _hash(secret: str, salt: bytes, params: dict[str, int]) -> bytes:
     return hashlib.scrypt(secret.encode(), salt=salt, maxmem=64 * 1024 * 1024, **params)
 
@@ -63,8 +110,8 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _public(row: dict[str, Any]) -> Account:
-    return Account(row["name"], row["role"], row["key_id"], row["created_at"])
+def _public(row: AccountRow) -> Account:
+    return Account(row.name, row.role, row.key_id, row.created_at)
 
 
 class Accounts:
@@ -84,23 +131,22 @@ class Accounts:
             raise ConfigError(f"role {role!r} is not one of: {', '.join(ROLES)}")
         key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
         salt = secrets.token_bytes(16)
-        row = {"key_id": key_id, "name": name, "role": role, "salt": salt, "key_hash": _hash(secret, salt, SCRYPT),
-               "params": json.dumps(SCRYPT), "created_at": time.time()}
+        row = AccountRow(key_id, name, role, salt, _hash(secret, salt, SCRYPT), json.dumps(SCRYPT), time.time())
         try:
             with self._lock:
-                self.store.add_account(row)
+                self.store.accounts.add(row)
         except sqlite3.IntegrityError:
             raise ConflictError(f"an account named {name!r} already exists; remove it first to issue a new key") from None
         return _public(row), f"mk_{key_id}_{secret}"
 
     def list(self) -> list[Account]:
         with self._lock:
-            return [_public(r) for r in self.store.accounts()]
+            return [_public(r) for r in self.store.accounts.all()]
 
     def remove(self, name: str) -> None:
         """Delete an account; its key stops working on the next request."""
         with self._lock:
-            if not self.store.delete_account(name):
+            if not self.store.accounts.delete(name):
                 raise NotFoundError(f"no account named {name!r}")
 
     def known(self, key: str | None) -> Account | None:
@@ -115,8 +161,8 @@ class Accounts:
         if known is None:
             return None
         with self._lock:
-            row = self.store.account(m.group(1))
-        return _public(row) if row is not None and hmac.compare_digest(known, row["key_hash"]) else None
+            row = self.store.accounts.get(m.group(1))
+        return _public(row) if row is not None and hmac.compare_digest(known, row.key_hash) else None
 
     def verify(self, key: str | None) -> Account:
         """The account of a key; AuthError when it is missing, malformed, unknown or wrong."""
@@ -127,16 +173,16 @@ class Accounts:
             return account
         m = _KEY.match(key.strip())
         with self._lock:
-            row = self.store.account(m.group(1)) if m else None
+            row = self.store.accounts.get(m.group(1)) if m else None
         if row is None:
             _hash("x" * 43, self._dummy_salt, SCRYPT)  # same cost as a real check
             raise AuthError("invalid API key")
         assert m is not None
-        if not hmac.compare_digest(_hash(m.group(2), row["salt"], json.loads(row["params"])), row["key_hash"]):
+        if not hmac.compare_digest(_hash(m.group(2), row.salt, json.loads(row.params)), row.key_hash):
             raise AuthError("invalid API key")
         if len(self._verified) >= _CACHE_LIMIT:
             self._verified.clear()
-        self._verified[_digest(m.group(0))] = row["key_hash"]
+        self._verified[_digest(m.group(0))] = row.key_hash
         return _public(row)
 
     def authorize(self, key: str | None, role: str) -> Account:

@@ -8,8 +8,7 @@ from typing import Annotated
 
 from fastapi import Query
 
-from matcher.data.regions import Regions
-from matcher.engine.catalog import Filters
+from matcher import Filters, Regions
 from service.schemas import Award, Sector, Stage
 
 

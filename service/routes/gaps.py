@@ -10,9 +10,8 @@ import secrets
 
 from fastapi import APIRouter, Response
 
-from matcher.data.loaders import Gap, parse_gap
+from matcher import Gap, Matcher, parse_gap
 from matcher.errors import ConflictError, NotFoundError
-from matcher.facade import Matcher
 from service import present
 from service.deps import MatcherDep, Mentor, PageNo, PerPage, paginate
 from service.schemas import GapIn, GapPublic, GapsPublic, GapUpdate
@@ -38,7 +37,7 @@ def add_gap(code: str, body: GapIn, account: Mentor, m: MatcherDep) -> GapPublic
     """409 when a gap with that id exists already (edit it with PUT /gaps/{id})."""
     region = m.regions.resolve(code)
     gap_id = body.id or f"G-{region.code.replace('.', '')}-{secrets.token_hex(4)}"
-    if m.store.gap(gap_id) is not None:
+    if m.gap(gap_id) is not None:
         raise ConflictError(f"gap '{gap_id}' exists already; edit it with PUT /gaps/{gap_id}")
     record = {**body.model_dump(exclude={"id"}), "id": gap_id, "region_code": region.code,
               "metadata": {"created_by": account.name}}
@@ -48,11 +47,11 @@ def add_gap(code: str, body: GapIn, account: Mentor, m: MatcherDep) -> GapPublic
 @router.put("/gaps/{gap_id}", response_model=GapPublic, summary="Edit a gap (mentor)")
 def edit_gap(gap_id: str, body: GapUpdate, account: Mentor, m: MatcherDep) -> GapPublic:
     """Text, sector and priority are replaced; the region stays."""
-    current = m.store.gap(gap_id)
+    current = m.gap(gap_id)
     if current is None:
         raise NotFoundError(f"gap '{gap_id}' not found")
-    metadata = {**current.get("metadata", {}), "updated_by": account.name}
-    record = {**body.model_dump(), "id": gap_id, "region_code": current["region_code"], "metadata": metadata}
+    metadata = {**current.metadata, "updated_by": account.name}
+    record = {**body.model_dump(), "id": gap_id, "region_code": current.region_code, "metadata": metadata}
     return present.gap(_save(m, record))
 
 

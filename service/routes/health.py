@@ -14,5 +14,5 @@ router = APIRouter(tags=["health"])
 def health(m: MatcherDep) -> HealthPublic:
     """503 ``store_unavailable`` when there is no usable index (run ``matcher index``)."""
     manifest = m.manifest
-    return HealthPublic(status="ok", innovations=len(m.catalog), gaps=sum(m.store.gap_counts().values()),
+    return HealthPublic(status="ok", innovations=len(m.catalog), gaps=sum(m.gap_counts().values()),
                         generation=manifest.get("generation", ""), model=manifest.get("model_id", ""))

@@ -10,8 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from matcher.data.loaders import parse_innovation
-from matcher.engine.text import normalize
+from matcher import normalize, parse_innovation
 from service import present
 from service.deps import Admin, MatcherDep, PageNo, PerPage, paginate
 from service.routes.filters import FilterParams

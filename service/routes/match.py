@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from matcher.engine.catalog import Filters
+from matcher import Filters
 from matcher.errors import Problem, ValidationError
 from service import present
 from service.deps import MatcherDep

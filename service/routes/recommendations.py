@@ -1,4 +1,4 @@
-"""A regency's recommendations: every gap ranked, aggregated, diversified (``matcher.recommend.regency``).
+"""A regency's recommendations: every gap ranked, aggregated, diversified (``matcher.recommendations.regency``).
 
 Each recommendation carries the regency's current decision on it, so the page can show what is already
 shortlisted or rejected. Lists are cached per worker under a key that holds every input (``service.cache``).
@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from matcher.recommend.regency import recommend
+from matcher import recommend
 from service import present
 from service.cache import recommendation_key
 from service.deps import EngineDep, MatcherDep
@@ -30,12 +30,11 @@ def recommendations(
     """Empty when the regency has no gap statements yet. Filters apply before the list is cut to k.
     Innovations the regency marked ``replicated`` are never recommended again."""
     region = m.regions.resolve(code)
-    current = {d["innovation_id"]: d for d in m.store.decisions(region.code)}
+    current = {d.innovation_id: d.to_dict() for d in m.decisions.current(region.code)}
     filters = params.filters(m.regions)
     if hide_rejected:
         filters = filters.with_excluded(ids=sorted(i for i, d in current.items() if d["decision"] == "rejected"))
-    replicated = [i for i, d in current.items() if d["decision"] == "replicated"]
-    key = recommendation_key(m, region.code, k, filters, replicated)
+    key = recommendation_key(m, region.code, k, filters)
     recs = engine.cache.get(key, lambda: recommend(m, region.code, k=k, filters=filters))
     data = [present.recommendation(m.regions, r, current.get(r.innovation.id)) for r in recs]
     return RecommendationsPublic(data=data, count=len(data))

@@ -6,8 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from matcher.data.regions import HUB_PROVINCES
-from matcher.engine.text import normalize
+from matcher import HUB_PROVINCES, normalize
 from service import present
 from service.deps import MatcherDep, PageNo, PerPage, paginate
 from service.schemas import ProvincePublic, ProvincesPublic, RegionPublic, RegionsPublic
@@ -18,7 +17,7 @@ router = APIRouter(tags=["regions"])
 @router.get("/provinces", response_model=ProvincesPublic, summary="Provinces, the 12 hub provinces first")
 def list_provinces(m: MatcherDep) -> ProvincesPublic:
     """Hub provinces in the programme's order, then the others by name."""
-    counts = m.store.gap_counts()
+    counts = m.gap_counts()
     hub_rank = {code: i for i, code in enumerate(HUB_PROVINCES)}
     provinces = sorted(m.regions.provinces(), key=lambda p: (hub_rank.get(p.code, len(hub_rank)), p.name))
     data = []
@@ -41,7 +40,7 @@ def list_regions(
         needle = normalize(q)
         regions = [r for r in regions if needle in normalize(r.name)]
     regions.sort(key=lambda r: r.code)
-    counts = m.store.gap_counts()
+    counts = m.gap_counts()
     data = [present.region(r, counts.get(r.code, 0)) for r in paginate(regions, page, per_page)]
     return RegionsPublic(data=data, count=len(regions))
 
@@ -50,4 +49,4 @@ def list_regions(
 def get_region(code: str, m: MatcherDep) -> RegionPublic:
     """``code`` is a Kemendagri code ('35.07') or a name as people write it ('Kab. Malang')."""
     r = m.regions.resolve(code)
-    return present.region(r, len(m.store.gaps(r.code)))
+    return present.region(r, len(m.gaps(r.code)))

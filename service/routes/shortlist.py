@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from matcher.batch.files import safe_cell
+from matcher import safe_cell
 from service import present
 from service.deps import MatcherDep, Mentor, PageNo, PerPage, paginate
 from service.schemas import Decision, DecisionIn, ShortlistEntryPublic, ShortlistPublic
@@ -30,7 +30,7 @@ def decide(code: str, body: DecisionIn, account: Mentor, m: MatcherDep) -> Short
     region = m.regions.resolve(code)
     inv = m.innovation(body.innovation_id)
     who = (body.who or "").strip() or account.name
-    stored = m.store.add_decision(region.code, inv.id, body.decision, body.note.strip(), who, account=account.name)
+    stored = m.decisions.add(region.code, inv.id, body.decision, body.note.strip(), who, account=account.name).to_dict()
     return present.shortlist_entry(m.regions, stored, inv)  # this write, even if another landed just after
 
 
@@ -53,7 +53,7 @@ def shortlist(
     format: Annotated[Literal["json", "csv"], Query(description="csv: every entry, as a download.")] = "json",
 ) -> ShortlistPublic | Response:
     region = m.regions.resolve(code)
-    entries = [d for d in m.store.decisions(region.code) if decision is None or d["decision"] == decision]
+    entries = [d.to_dict() for d in m.decisions.current(region.code) if decision is None or d.decision == decision]
     by_id = m.catalog.by_id
     invs = {d["innovation_id"]: m.catalog.innovations[by_id[d["innovation_id"]]] for d in entries
             if d["innovation_id"] in by_id}

@@ -1,7 +1,7 @@
 """Moving a whole store as plain files: ``export_store`` writes a folder, ``import_store`` builds a store from one.
 
 An export holds the records, the full shortlist history, the accounts without any key material, and the
-cached embeddings of the records' texts (``matcher.store.backup_files`` describes each file). A round trip gives the
+cached embeddings of the records' texts (``matcher.backup.files`` describes each file). A round trip gives the
 same records, decisions, accounts and rankings.
 
 - **Export** reads the store in one transaction, writes into a hidden temporary folder beside the target and
@@ -26,26 +26,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tqdm.auto import tqdm
-
+from matcher.backup.files import ACCOUNT_FIELDS, BUILD_SETTINGS, MANIFEST, Snapshot, read_export, write_files
 from matcher.config import Settings, get_settings
-from matcher.data.loaders import Gap, Innovation
+from matcher.data.records import text_hash
 from matcher.data.regions import Regions
 from matcher.engine.encoders import Encoder
 from matcher.engine.text import clean_for_dense
 from matcher.errors import ConfigError, ConflictError, StoreError
 from matcher.facade import PASSAGE, QUERY, Matcher
-from matcher.store.accounts import SCRYPT
-from matcher.store.backup_files import (
-    ACCOUNT_FIELDS,
-    BUILD_SETTINGS,
-    MANIFEST,
-    SHORTLIST_FIELDS,
-    Snapshot,
-    read_export,
-    write_files,
-)
-from matcher.store.database import Store, text_hash
+from matcher.store.accounts import SCRYPT, AccountRepository, AccountRow
+from matcher.store.database import Store
+from matcher.store.decisions import Decision, DecisionRepository
 
 _CONTENT_TABLES = ("innovations", "gaps", "shortlist", "accounts")  # the embedding cache does not count
 
@@ -128,30 +119,26 @@ def _snapshot(settings: Settings) -> Snapshot:
     """
     store = Store(settings.home)
     try:
-        with store.transaction() as conn:
-            folder = store.current_generation()
+        with store.transaction():
+            folder = store.generations.current()
             if folder is None:
                 raise StoreError(f"no index in {settings.home}: run 'matcher index' first, then export")
             index = json.loads((folder / "manifest.json").read_text())
             build = {k: index.get(k) for k in (*BUILD_SETTINGS, "model_id", "dim", "index", "corpus_hash")}
-            innovations = [Innovation.from_dict(s.record) for s in store.innovations()]
-            gaps = [Gap.from_dict(g) for g in store.gaps()]
-            rows = conn.execute(f"SELECT {', '.join(SHORTLIST_FIELDS)} FROM shortlist ORDER BY seq").fetchall()
-            shortlist = [dict(zip(SHORTLIST_FIELDS, r, strict=True)) for r in rows]
-            accounts = [{k: a[k] for k in ACCOUNT_FIELDS} for a in store.accounts()]
+            innovations = [s.innovation for s in store.innovations.all()]
+            gaps = store.gaps.of_region()
+            shortlist = [d.to_dict() for d in store.decisions.history()]
+            accounts = [{k: getattr(a, k) for k in ACCOUNT_FIELDS} for a in store.accounts.all()]
     finally:
         store.close()
     # the texts as the pipeline embeds them, under the settings the index was built with
     m = Matcher(settings.model_copy(update={k: build[k] for k in BUILD_SETTINGS}))
-    try:
-        texts = {PASSAGE: [m.dense_text(i) for i in innovations], QUERY: [g.text for g in gaps]}
-        vectors = {}
-        for kind, kind_texts in texts.items():
-            hashes = list(dict.fromkeys(text_hash(clean_for_dense(t)) for t in kind_texts))
-            matrix, found = m.store.cached_vectors(build["model_id"], kind, hashes, build["dim"])
-            vectors[kind] = ([h for h, ok in zip(hashes, found, strict=True) if ok], matrix[found])
-    finally:
-        m.store.close()
+    texts = {PASSAGE: [m.dense_text(i) for i in innovations], QUERY: [g.text for g in gaps]}
+    vectors: dict[str, tuple[list[str], Any]] = {}
+    for kind, kind_texts in texts.items():
+        hashes = list(dict.fromkeys(text_hash(clean_for_dense(t)) for t in kind_texts))
+        matrix, found = m.embedder.cache.get(build["model_id"], kind, hashes, build["dim"])
+        vectors[kind] = ([h for h, ok in zip(hashes, found, strict=True) if ok], matrix[found])
     return Snapshot(build, innovations, gaps, shortlist, accounts, vectors)
 
 
@@ -192,14 +179,13 @@ def import_store(
     regions = regions or Regions.load(settings.corpus_dir / "regions")
     snap = read_export(Path(source), regions, settings)
     _check_settings(snap.build, settings, current_settings, Path(source))
-    m = Matcher(settings, encoder=encoder, regions=regions)
+    store = Store(settings.home)
     try:
-        with m.store.writer_lock():
-            with m.store.transaction() as conn:  # fail fast, before anything is embedded
-                _check_empty(conn, m.store.home, replace)
-            embedded = _write(m, snap, replace, progress)
+        with store.transaction() as conn:  # fail fast, before anything is embedded
+            _check_empty(conn, store.home, replace)
     finally:
-        m.store.close()
+        store.close()
+    embedded = _write(Matcher(settings, encoder=encoder, regions=regions), snap, replace, progress)
     keyless = [(a["name"], a["role"]) for a in snap.accounts]
     return ImportReport(Path(settings.home), snap.counts(), embedded, time.perf_counter() - started, keyless)
 
@@ -222,43 +208,23 @@ def _check_empty(conn: sqlite3.Connection, home: Path, replace: bool) -> None:
 
 
 def _write(m: Matcher, snap: Snapshot, replace: bool, progress: bool) -> int:
-    """The import's writes: the steps of ``Matcher.index`` from scratch, plus decisions and accounts.
+    """The import's writes: ``Matcher.index`` from scratch, with decisions and accounts written inside its
+    transaction, so records, decisions, accounts and the generation commit together.
 
-    They run inline (``_embed``, ``_write_generation``) rather than through ``Matcher.index``, which opens a
-    transaction of its own: here records, decisions, accounts and the generation must commit together.
     Returns how many texts were embedded (0 when the export's vectors cover every text).
     """
-    store = m.store
     if snap.build.get("model_id") == m.encoder.model_id:  # content-addressed cache rows: harmless on their own
         for kind, (hashes, vectors) in snap.vectors.items():
             if hashes:
-                store.cache_vectors(m.encoder.model_id, kind, hashes, vectors)
-    terms = m.analyzer.terms_many([inv.text for inv in snap.innovations])
-    vectors, embedded = m.embed([m.dense_text(inv) for inv in snap.innovations], PASSAGE, progress)
-    embedded += m.embed([g.text for g in snap.gaps], QUERY, progress)[1]
-    folder = store.new_generation()
-    try:
-        with store.transaction() as conn:
-            _check_empty(conn, store.home, replace)  # again, now that this transaction holds SQLite's write lock
-            for table in _CONTENT_TABLES if replace else ():
-                conn.execute(f"DELETE FROM {table}")
-            rids = [store.upsert_innovation(conn, inv.to_dict(), text_hash(inv.text), t)
-                    for inv, t in tqdm(list(zip(snap.innovations, terms, strict=True)), desc="innovations",
-                                       unit="row", disable=not progress or len(terms) < 1000)]
-            for gap in snap.gaps:
-                store.upsert_gap(conn, gap.to_dict(), text_hash(gap.text))
-            conn.executemany(f"INSERT INTO shortlist({', '.join(SHORTLIST_FIELDS)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                             [tuple(d[k] for k in SHORTLIST_FIELDS) for d in snap.shortlist])
-            conn.executemany(
-                "INSERT INTO accounts(key_id, name, role, salt, key_hash, params, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(a["key_id"], a["name"], a["role"], secrets.token_bytes(16), b"", json.dumps(SCRYPT), a["created_at"])
-                 for a in snap.accounts])  # an empty key hash: no key matches it until a new one is issued
-            rows = conn.execute("SELECT rid, text_hash FROM innovations ORDER BY rid").fetchall()
-            m._write_generation(folder, None, True, rows, rids, vectors, terms)
-            store.commit_generation(conn, folder)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    store.prune_generations()
-    return embedded
+                m.embedder.cache.put(m.encoder.model_id, kind, hashes, vectors)
 
+    def within(conn: sqlite3.Connection) -> None:
+        _check_empty(conn, Path(m.settings.home), replace)  # again, now that SQLite's write lock is held
+        for table in _CONTENT_TABLES if replace else ():
+            conn.execute(f"DELETE FROM {table}")
+        DecisionRepository.insert(conn, [Decision(**d) for d in snap.shortlist])
+        for a in snap.accounts:  # an empty key hash: no key matches it until a new one is issued
+            AccountRepository.insert(conn, AccountRow(a["key_id"], a["name"], a["role"], secrets.token_bytes(16),
+                                                      b"", json.dumps(SCRYPT), a["created_at"]))
+
+    return m.index(snap.innovations, snap.gaps, replace=True, rebuild=True, progress=progress, within=within).embedded

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
-from matcher.config import Settings
+from matcher.config import Settings, fields_in
 from matcher.data import loaders as corpus
 from matcher.data.loaders import Gap, Innovation
 from matcher.data.readers import json_type, read_table
@@ -46,7 +46,7 @@ VERSION = 1
 MANIFEST = "manifest.json"
 FILES = ("innovations.jsonl", "gaps.jsonl", "shortlist.jsonl", "accounts.jsonl", "vectors.npy", "vectors.tsv")
 # Settings an index is built with (its manifest keeps them); a store built under others is refused on load.
-BUILD_SETTINGS = ("model", "query_prompt", "passage_prompt", "stemmer", "embed_title")
+BUILD_SETTINGS = fields_in("index")  # what an index is built with (the settings' own scope declarations)
 DECISIONS = ("shortlisted", "rejected", "replicated")
 SHORTLIST_FIELDS = ("region_code", "innovation_id", "decision", "note", "who", "account", "created_at")
 ACCOUNT_FIELDS = ("name", "role", "key_id", "created_at")

@@ -155,6 +155,13 @@ def _mmr(scores: np.ndarray, vectors: np.ndarray, k: int, lam: float, must: Sequ
     return chosen
 
 
+def regency_inputs(matcher: Matcher, region_code: str) -> dict[str, Any]:
+    """What of the store a regency's list depends on besides the index and the settings: its gap statements
+    and what it has already replicated. Batch parts and the service's cache key both derive from this."""
+    return {"gaps": [g.to_dict() for g in matcher.gaps(region_code)],
+            "decisions": sorted(matcher.decisions.replicated(region_code))}
+
+
 @one_generation  # candidates, vectors and explanations from one index generation
 def recommend_many(
     matcher: Matcher,
@@ -172,7 +179,7 @@ def recommend_many(
         if not gaps:
             out.append([])
             continue
-        f = (filters or Filters()).with_excluded(ids=sorted(matcher.store.replicated(target.code)))
+        f = (filters or Filters()).with_excluded(ids=sorted(matcher.decisions.replicated(target.code)))
         per_gap = matcher.match_gaps(gaps, k=max(opts.depth, k), filters=f, explain=False)
         evidence: dict[str, list[GapEvidence]] = {}
         weighted: dict[str, list[float]] = {}

@@ -1,0 +1,137 @@
+"""Ranking one query against a loaded generation: candidates, then the scoring stage, then explanation.
+
+1. **Candidates**: the top ``depth`` of each channel the query uses (BM25 over every innovation; the dense
+   channel exactly from one matrix product, or from FAISS), after the filters.
+2. **Scoring**: the candidates' :class:`~matcher.engine.scoring.Features` go to a
+   :class:`~matcher.engine.scoring.Scorer`; ties are broken by catalogue position.
+3. **Explanation** of the top k only (:class:`~matcher.engine.explain.Explainer`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from matcher.data.records import Innovation
+from matcher.engine.catalog import Filters
+from matcher.engine.explain import Explainer
+from matcher.engine.generation import Generation
+from matcher.engine.scoring import Features, Scorer
+from matcher.engine.text import Analysis
+
+Channels = Literal["hybrid", "dense", "lexical"]
+
+
+@dataclass(frozen=True)
+class Match:
+    """One ranked innovation for a query, with every score part and the evidence a mentor reads."""
+
+    innovation: Innovation
+    rank: int
+    score: float
+    dense: float
+    lexical: float
+    matched_terms: list[str]
+    best_sentence: str
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["innovation"] = self.innovation.to_dict()
+        return out
+
+
+class Searcher:
+    """Ranks query texts against a :class:`Generation`.
+
+    ``analyze`` maps a text to its analysis (the caller may cache it), ``scorer`` gives the scoring stage of a
+    channel choice, ``candidates`` is how many each channel contributes before scoring.
+    """
+
+    def __init__(self, analyze: Callable[[str], Analysis], explainer: Explainer,
+                 scorer: Callable[[Channels], Scorer], candidates: int = 100):
+        self.analyze, self.explainer, self.scorer, self.candidates = analyze, explainer, scorer, candidates
+
+    def rank_many(
+        self, generation: Generation, texts: Sequence[str], vectors: np.ndarray,
+        region_codes: Sequence[str | None], k: int, filters: Filters | None, channels: Channels = "hybrid",
+        explain: bool = True, chunk: int = 16,
+    ) -> list[list[Match]]:
+        """Top-k for each text (``vectors[i]`` is the query vector of ``texts[i]``); with an exact index every
+        innovation's dense score comes from :meth:`Generation.dense_scores`, a chunk of queries at a time."""
+        exact = generation.exact and channels != "lexical"
+        out: list[list[Match]] = []
+        for start in range(0, len(texts), chunk):
+            qvecs = vectors[start : start + chunk]
+            dense = generation.dense_scores(qvecs) if exact else None
+            for i, (text, code) in enumerate(zip(texts[start : start + chunk], region_codes[start : start + chunk],
+                                                 strict=True)):
+                out.append(self.rank(generation, text, qvecs[i], code, k, filters, channels, explain,
+                                     None if dense is None else dense[i]))
+        return out
+
+    def rank(
+        self, generation: Generation, text: str, qvec: np.ndarray, region_code: str | None, k: int,
+        filters: Filters | None, channels: Channels = "hybrid", explain: bool = True,
+        dense_all: np.ndarray | None = None,
+    ) -> list[Match]:
+        """Top-k for one query; ``region_code`` excludes that region's own innovations, ``dense_all`` holds the
+        query's cosine with every catalogue position when known."""
+        cat = generation.catalog
+        if not len(cat):
+            return []
+        f = filters or Filters()
+        if region_code:
+            f = f.with_excluded(regions=[region_code])
+        allowed = cat.mask(f)
+        n_allowed = len(cat) if allowed is None else int(allowed.sum())
+        if n_allowed == 0:
+            return []
+        depth = min(max(self.candidates, k), n_allowed)
+        analysis = self.analyze(text)
+        lex_all = generation.lexical.scores([t for _, ts in analysis for t in ts])[generation.lexical_pos]
+        positions = self._candidates(generation, qvec, lex_all, dense_all, allowed, depth, n_allowed, channels)
+        dense = dense_all[positions] if dense_all is not None else generation.vectors_at(positions) @ qvec
+        features = Features(
+            dense=dense, lexical=lex_all[positions],
+            dense_mean=float(qvec @ generation.mean),
+            dense_std=float(np.sqrt(max(qvec @ generation.cov @ qvec, 1e-12))),
+            lexical_mean=float(lex_all.mean()), lexical_std=float(lex_all.std()) or 1.0,
+        )
+        scores = self.scorer(channels).score(features)
+        order = np.lexsort((positions, -scores))[:k]
+        weights = self.explainer.weights(generation, analysis) if explain else {}
+        out = []
+        for rank, i in enumerate(order, start=1):
+            inv = cat.innovations[int(positions[i])]
+            terms, sentence = (self.explainer.explain(generation, analysis, inv, weights) if explain
+                               else ([], ""))
+            out.append(Match(
+                innovation=inv, rank=rank, score=round(float(scores[i]), 6), dense=round(float(dense[i]), 6),
+                lexical=round(float(features.lexical[i]), 6), matched_terms=terms, best_sentence=sentence,
+            ))
+        return out
+
+    @staticmethod
+    def _candidates(
+        generation: Generation, qvec: np.ndarray, lex_all: np.ndarray, dense_all: np.ndarray | None,
+        allowed: np.ndarray | None, depth: int, n_allowed: int, channels: Channels,
+    ) -> np.ndarray:
+        """Sorted catalogue positions of the top ``depth`` allowed innovations of each channel in use."""
+        cand: set[int] = set()
+        if channels in ("hybrid", "lexical"):
+            cand.update(_top(lex_all, allowed, depth))
+        if channels in ("hybrid", "dense") and dense_all is not None:
+            cand.update(_top(dense_all, allowed, depth))
+        elif channels in ("hybrid", "dense"):
+            cand.update(generation.dense_candidates(qvec, depth, allowed, len(generation.catalog) - n_allowed))
+        return np.array(sorted(cand), dtype=np.int64)
+
+
+def _top(scores: np.ndarray, allowed: np.ndarray | None, depth: int) -> list[int]:
+    """Positions of the ``depth`` highest allowed scores (in no particular order)."""
+    masked = scores if allowed is None else np.where(allowed, scores, -np.inf)
+    top = np.argpartition(-masked, depth - 1)[:depth]
+    return [int(p) for p in top if np.isfinite(masked[p])]
