@@ -44,6 +44,7 @@ test: install-dev browser
 lint: install-dev
 	$(BIN)/ruff check matcher service tests benchmarks
 	$(BIN)/mypy matcher
+	$(BIN)/lint-imports
 
 bench: install-dev
 	$(BIN)/python benchmarks/bench_engine.py

@@ -122,7 +122,7 @@ def write_corpus(corpus: ScaleCorpus, folder: Path) -> tuple[Path, Path]:
 def seed_cache(matcher: Matcher, corpus: ScaleCorpus) -> None:
     """Put the composed vectors in the embedding cache under the hashes the pipeline will look up."""
     model = matcher.encoder.model_id
-    matcher.embedder.cache.put(model, PASSAGE, [text_hash(matcher.dense_text(i)) for i in corpus.innovations],
+    matcher.embedder.cache.put(model, PASSAGE, [text_hash(matcher.embedder.passage_text(i)) for i in corpus.innovations],
                                 corpus.innovation_vectors)
     matcher.embedder.cache.put(model, QUERY, [text_hash(clean_for_dense(g.text)) for g in corpus.gaps],
                                 corpus.gap_vectors)

@@ -22,7 +22,7 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     # the facade and its results
     "Matcher": "matcher.facade", "Match": "matcher.facade", "IndexReport": "matcher.facade",
-    "one_generation": "matcher.facade",
+    "pinned": "matcher.facade",
     "Settings": "matcher.config", "get_settings": "matcher.config",
     "Filters": "matcher.engine.catalog", "normalize": "matcher.engine.text",
     # records, vocabularies, loaders, regions
@@ -51,8 +51,8 @@ __all__ = [
     "Innovation", "Judgment", "Match", "Matcher", "RecommendOptions", "Recommendation", "Region",
     "Regions", "SECTORS", "STAGES", "Settings", "Store", "draft_plan", "evaluate", "evaluate_regions",
     "export_store", "get_settings", "import_store", "load_gaps", "load_innovations", "load_qrels",
-    "load_split", "normalize", "one_generation", "parse_gap", "parse_innovation", "recommend",
-    "recommend_many", "regency_inputs", "run_batch", "safe_cell", "write_plan",
+    "load_split", "normalize", "parse_gap", "parse_innovation", "pinned", "recommend", "recommend_many",
+    "regency_inputs", "run_batch", "safe_cell", "write_plan",
 ]
 
 
@@ -88,7 +88,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time the names load
     from matcher.data.regions import HUB_PROVINCES, Region, Regions
     from matcher.engine.catalog import Filters
     from matcher.engine.text import normalize
-    from matcher.facade import IndexReport, Match, Matcher, one_generation
+    from matcher.facade import IndexReport, Match, Matcher, pinned
     from matcher.recommendations.regency import (
         Recommendation,
         RecommendOptions,

@@ -28,7 +28,7 @@ from matcher.engine.explain import Explainer
 from matcher.engine.generation import Generation
 from matcher.engine.scoring import Scorer, scorer_for
 from matcher.engine.search import Channels, Match, Searcher
-from matcher.engine.text import Analysis, Analyzer, clean_for_dense
+from matcher.engine.text import Analysis, Analyzer
 from matcher.errors import NotFoundError, StoreError
 from matcher.store.database import Store
 from matcher.store.decisions import DecisionRepository
@@ -36,14 +36,14 @@ from matcher.store.embeddings import PASSAGE, QUERY, Embedder
 from matcher.store.generations import GenerationReader
 from matcher.store.writer import IndexReport, IndexWriter, corpus_hash
 
-__all__ = ["PASSAGE", "QUERY", "Channels", "IndexReport", "Match", "Matcher", "one_generation"]
+__all__ = ["PASSAGE", "QUERY", "Channels", "IndexReport", "Match", "Matcher", "pinned"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def one_generation(fn: F) -> F:
-    """Decorator for functions whose first argument is a Matcher: every read inside uses the index generation
-    the first read found (:meth:`Matcher.pinned`), so one answer or one batch never mixes two catalogues."""
+def pinned(fn: F) -> F:
+    """:meth:`Matcher.pinned` as a decorator, for functions whose first argument is a Matcher: every read inside
+    uses the index generation the first read found, so one answer or one batch never mixes two catalogues."""
     @functools.wraps(fn)
     def wrapper(matcher: Matcher, *args: Any, **kwargs: Any) -> Any:
         with matcher.pinned():
@@ -63,9 +63,10 @@ class Matcher:
         # stored gap statements are ranked again on every recommendation request: keep their analyses
         self.analyze: Callable[[str], Analysis] = lru_cache(maxsize=4096)(analyzer.analyze)
         self.embedder = Embedder(self._store.embeddings, encoder,
-                                 lambda: load_encoder(s.model, s.batch_size, s.query_prompt, s.passage_prompt))
-        self._writer = IndexWriter(self._store, analyzer, self.embedder, fingerprint(s, "index"), self.dense_text,
-                                   s.ann_threshold, s.ivf_nprobe)
+                                 lambda: load_encoder(s.model, s.batch_size, s.query_prompt, s.passage_prompt),
+                                 embed_title=s.embed_title)
+        self._writer = IndexWriter(self._store, analyzer, self.embedder, fingerprint(s, "index"), s.ann_threshold,
+                                   s.ivf_nprobe)
         self._reader = GenerationReader(self._store, analyzer, s.ivf_nprobe, self._check_built_alike)
         self._explainer = Explainer(analyzer)
         self.searcher = Searcher(self.analyze, self._explainer, self._scorer, s.candidates)
@@ -188,14 +189,6 @@ class Matcher:
     def gap_counts(self) -> dict[str, int]:
         """region code -> number of stored gap statements."""
         return self._store.gaps.counts()
-
-    def dense_text(self, innovation: Innovation) -> str:
-        """What the dense encoder sees: the description alone by default.
-
-        Titles are mostly acronyms ("SI BUNDA CERIA"); on the dev split they pulled e5 vectors off topic
-        (nDCG@10 0.795 without the title, 0.751 with it). BM25 still indexes title and description.
-        """
-        return clean_for_dense(innovation.text if self.settings.embed_title else innovation.description)
 
     # ---- ranking ----------------------------------------------------------------------------------------
     def match(

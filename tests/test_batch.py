@@ -26,6 +26,7 @@ from matcher.batch.results import PreviousRow, diff_changes
 from matcher.batch.run import run_batch
 from matcher.data.loaders import Innovation
 from matcher.errors import ConfigError, NotFoundError
+from matcher.facade import Matcher
 from matcher.recommendations.regency import Recommendation
 
 GORONTALO = ["75.01", "75.02", "75.03", "75.04", "75.05", "75.71"]
@@ -186,6 +187,25 @@ def test_a_changed_gap_recomputes_only_its_regency(run, batch_matcher):
     assert (summary.computed, summary.reused) == (1, 5)
     top = [r for r in read_csv(out / "recommendations.csv") if r["region_code"] == "75.04"][0]
     assert top["innovation_id"] == "M4"
+
+
+@pytest.mark.parametrize(("setting", "value", "reused"), [("recommendation_cache_size", 7, 3), ("batch_size", 4, 3),
+                                                        ("mmr_lambda", 0.5, 0), ("prior_maturity", 0.3, 0)])
+def test_only_settings_that_change_rankings_make_saved_parts_stale(batch_matcher, tmp_path, setting, value, reused):
+    """The staleness key derives from each setting's declared scope: an operational setting (cache size, encoder
+    batch size) keeps the saved parts of an interrupted run, a ranking setting recomputes them."""
+    out = tmp_path / "out"
+
+    def stop_after_three(done, total, code):
+        if done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(batch_matcher, GORONTALO, K, out, progress_callback=stop_after_three)
+    changed = Matcher(batch_matcher.settings.model_copy(update={setting: value}), encoder=batch_matcher.encoder,
+                      regions=batch_matcher.regions)
+    summary = run_batch(changed, GORONTALO, K, out)
+    assert (summary.reused, summary.computed) == (reused, len(GORONTALO) - reused)
 
 
 @pytest.mark.parametrize("cap", [1, 2, 3])

@@ -53,7 +53,7 @@ _HOOK = r"""
 import os, signal, sys, time
 from pathlib import Path
 from matcher.batch import run as batch
-from matcher.cli import main as cli
+from matcher.cli import main
 from matcher.store.generations import Generations
 from matcher.store.records import InnovationRepository
 from matcher.store.writer import IndexWriter
@@ -101,7 +101,7 @@ elif point == "hold":       # hold the writer lock until the file arg exists
             time.sleep(0.02)
         return original(self)
     Generations.new = holding
-sys.exit(cli.main(sys.argv[3:]))
+sys.exit(main(sys.argv[3:]))
 """
 NO_LIMIT = {"MATCHER_RATE_LIMIT_PER_MINUTE": "1000000"}
 

@@ -136,7 +136,7 @@ def test_dense_scores_are_cosines(mini_matcher):
     scores = [x.dense for x in m]
     assert scores == sorted(scores, reverse=True) and all(-1 <= s <= 1 for s in scores)
     q = mini_matcher.encoder.encode_query("rujukan ibu hamil")
-    p = mini_matcher.encoder.encode_passages([mini_matcher.dense_text(m[0].innovation)])[0]
+    p = mini_matcher.encoder.encode_passages([mini_matcher.embedder.passage_text(m[0].innovation)])[0]
     assert np.isclose(float(p @ q), m[0].dense, atol=1e-4)
 
 

@@ -266,7 +266,7 @@ def test_rejected_file_changes_nothing_stored(tmp_path):
 # Deterministic kill points inside the write, by patching the step to SIGKILL the process itself.
 _HOOKED = r"""
 import os, signal, sys
-from matcher.cli import main as cli
+from matcher.cli import main
 from matcher.store.generations import Generations
 from matcher.store.records import InnovationRepository
 from matcher.store.writer import IndexWriter
@@ -288,7 +288,7 @@ elif point == "commit_generation": # generation pointer set inside the open tran
     after(Generations, "commit")
 elif point == "prune":             # committed, old generation not yet pruned
     setattr(Generations, "prune", die)
-sys.exit(cli.main(sys.argv[2:]))
+sys.exit(main(sys.argv[2:]))
 """
 HOOK_POINTS = ["new_generation", "write_generation", "commit_generation", "prune"]
 DELAYS = [0.05, 0.15, 0.3, 0.45, 0.6, 0.8, 1.5, 3.0]

@@ -133,7 +133,7 @@ def _snapshot(settings: Settings) -> Snapshot:
         store.close()
     # the texts as the pipeline embeds them, under the settings the index was built with
     m = Matcher(settings.model_copy(update={k: build[k] for k in BUILD_SETTINGS}))
-    texts = {PASSAGE: [m.dense_text(i) for i in innovations], QUERY: [g.text for g in gaps]}
+    texts = {PASSAGE: [m.embedder.passage_text(i) for i in innovations], QUERY: [g.text for g in gaps]}
     vectors: dict[str, tuple[list[str], Any]] = {}
     for kind, kind_texts in texts.items():
         hashes = list(dict.fromkeys(text_hash(clean_for_dense(t)) for t in kind_texts))

@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 from matcher.batch.files import atomic_write_bytes, atomic_write_text, office_text, stable_ooxml
 from matcher.batch.reports import AWARD_LABELS, STAGE_LABELS, render
 from matcher.batch.templates import PLAN
+from matcher.data.labels import label
 from matcher.data.loaders import Innovation
 from matcher.data.regions import Region
 from matcher.engine.catalog import Filters
 from matcher.errors import ConfigError, NotFoundError
 from matcher.recommendations.regency import GapEvidence
-from matcher.research.plots import label
 
 if TYPE_CHECKING:
     from matcher.facade import Matcher

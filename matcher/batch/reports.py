@@ -17,11 +17,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from matcher.batch.charts import sector_mix_png
 from matcher.batch.files import atomic_write_text
 from matcher.batch.results import RegionResult
 from matcher.batch.templates import REPORT, STYLE
+from matcher.data.labels import label
 from matcher.data.regions import Province
-from matcher.research.plots import label, sector_mix_png
 
 PART_LABELS = {"relevance": "relevansi", "maturity": "kematangan", "recognition": "penghargaan",
                "proximity": "kedekatan", "similarity": "kemiripan daerah"}

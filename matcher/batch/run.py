@@ -27,7 +27,7 @@ from matcher.config import fingerprint
 from matcher.data.loaders import Gap, Innovation
 from matcher.engine.catalog import Filters
 from matcher.errors import ConfigError, NotFoundError
-from matcher.facade import one_generation
+from matcher.facade import pinned
 from matcher.recommendations.assign import Assignment, assign_visits
 from matcher.recommendations.regency import (
     GapEvidence,
@@ -120,7 +120,7 @@ def _assign(candidates: dict[str, list[tuple[str, float]]], k: int, cap: int | N
     )
 
 
-@one_generation  # every regency of a run ranked against one index generation
+@pinned  # every regency of a run ranked against one index generation
 def run_batch(
     matcher: Matcher,
     regions: Sequence[str],

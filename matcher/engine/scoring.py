@@ -8,7 +8,8 @@ the search uses; today's default is z-score fusion of the two channels.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -17,18 +18,19 @@ from matcher.engine.fusion import ChannelScores, FusionMethod, fuse
 
 @dataclass(frozen=True)
 class Features:
-    """What is known of each candidate of one query; arrays are aligned, one row per candidate.
+    """What is known of each candidate of one query: ``values[name]`` holds one number per candidate (all
+    aligned), ``query`` numbers that hold for the whole query.
 
-    ``dense_mean``/``dense_std`` and ``lexical_mean``/``lexical_std`` are each channel's statistics over the
-    whole catalogue for this query, so a score can keep an absolute meaning across queries.
+    The search gives ``dense`` and ``lexical`` values and, in ``query``, each channel's mean and standard
+    deviation over the whole catalogue (``dense_mean``, ``dense_std``, ``lexical_mean``, ``lexical_std``),
+    so a score can keep an absolute meaning across queries. Regency lists give their score parts.
     """
 
-    dense: np.ndarray
-    lexical: np.ndarray
-    dense_mean: float = 0.0
-    dense_std: float = 1.0
-    lexical_mean: float = 0.0
-    lexical_std: float = 1.0
+    values: Mapping[str, np.ndarray]
+    query: Mapping[str, float] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(next(iter(self.values.values()))) if self.values else 0
 
 
 class Scorer(ABC):
@@ -38,7 +40,7 @@ class Scorer(ABC):
 
     @abstractmethod
     def score(self, features: Features) -> np.ndarray:
-        """Scores of shape (len(features.dense),), float64."""
+        """Scores of shape (len(features),), float64."""
 
 
 class FusionScorer(Scorer):
@@ -49,9 +51,10 @@ class FusionScorer(Scorer):
         self.name = f"fusion-{method}"
 
     def score(self, features: Features) -> np.ndarray:
+        v, q = features.values, features.query
         return fuse(
-            ChannelScores(features.dense, features.dense_mean, features.dense_std),
-            ChannelScores(features.lexical, features.lexical_mean, features.lexical_std),
+            ChannelScores(v["dense"], q.get("dense_mean", 0.0), q.get("dense_std", 1.0)),
+            ChannelScores(v["lexical"], q.get("lexical_mean", 0.0), q.get("lexical_std", 1.0)),
             method=self.method, dense_weight=self.dense_weight, rrf_k=self.rrf_k,
         )
 
@@ -62,7 +65,7 @@ class DenseScorer(Scorer):
     name = "dense"
 
     def score(self, features: Features) -> np.ndarray:
-        return np.asarray(features.dense, dtype=np.float64)
+        return np.asarray(features.values["dense"], dtype=np.float64)
 
 
 class LexicalScorer(Scorer):
@@ -71,7 +74,22 @@ class LexicalScorer(Scorer):
     name = "lexical"
 
     def score(self, features: Features) -> np.ndarray:
-        return np.asarray(features.lexical, dtype=np.float64) + 1e-6 * np.asarray(features.dense)
+        v = features.values
+        return np.asarray(v["lexical"], dtype=np.float64) + 1e-6 * np.asarray(v["dense"])
+
+
+class LinearScorer(Scorer):
+    """A weighted sum of named feature values, added in the order of ``weights``: a regency list's relevance
+    plus its priors (weights 1: the parts come weighted already), and the simplest learned ranker."""
+
+    def __init__(self, weights: Mapping[str, float], name: str = "linear"):
+        self.weights, self.name = dict(weights), name
+
+    def score(self, features: Features) -> np.ndarray:
+        total = np.zeros(len(features), dtype=np.float64)
+        for feature, weight in self.weights.items():
+            total = total + weight * np.asarray(features.values[feature], dtype=np.float64)
+        return total
 
 
 def scorer_for(channels: str, method: FusionMethod = "zscore", dense_weight: float = 0.5,

@@ -94,12 +94,12 @@ class Searcher:
         lex_all = generation.lexical.scores([t for _, ts in analysis for t in ts])[generation.lexical_pos]
         positions = self._candidates(generation, qvec, lex_all, dense_all, allowed, depth, n_allowed, channels)
         dense = dense_all[positions] if dense_all is not None else generation.vectors_at(positions) @ qvec
-        features = Features(
-            dense=dense, lexical=lex_all[positions],
-            dense_mean=float(qvec @ generation.mean),
-            dense_std=float(np.sqrt(max(qvec @ generation.cov @ qvec, 1e-12))),
-            lexical_mean=float(lex_all.mean()), lexical_std=float(lex_all.std()) or 1.0,
-        )
+        lexical = lex_all[positions]
+        features = Features({"dense": dense, "lexical": lexical}, {
+            "dense_mean": float(qvec @ generation.mean),
+            "dense_std": float(np.sqrt(max(qvec @ generation.cov @ qvec, 1e-12))),
+            "lexical_mean": float(lex_all.mean()), "lexical_std": float(lex_all.std()) or 1.0,
+        })
         scores = self.scorer(channels).score(features)
         order = np.lexsort((positions, -scores))[:k]
         weights = self.explainer.weights(generation, analysis) if explain else {}
@@ -110,7 +110,7 @@ class Searcher:
                                else ([], ""))
             out.append(Match(
                 innovation=inv, rank=rank, score=round(float(scores[i]), 6), dense=round(float(dense[i]), 6),
-                lexical=round(float(features.lexical[i]), 6), matched_terms=terms, best_sentence=sentence,
+                lexical=round(float(lexical[i]), 6), matched_terms=terms, best_sentence=sentence,
             ))
         return out
 

@@ -19,12 +19,16 @@ from matcher.config import Settings
 from matcher.data.loaders import Gap, Innovation
 from matcher.data.regions import Region
 from matcher.engine.catalog import Filters
-from matcher.facade import one_generation
+from matcher.engine.scoring import Features, LinearScorer, Scorer
+from matcher.facade import pinned
 
 if TYPE_CHECKING:
     from matcher.facade import Match, Matcher
 
 PRIORITY_WEIGHT = {1: 1.0, 2: 0.8, 3: 0.6}
+PARTS = ("relevance", "maturity", "recognition", "proximity", "similarity")  # a recommendation's score parts
+# The scoring stage of a regency list: its parts come weighted (RecommendOptions), so they are added up.
+REGENCY_SCORER: Scorer = LinearScorer(dict.fromkeys(PARTS, 1.0), name="relevance+priors")
 RECOGNITION = {"top_45": 1.0, "top_99": 0.7, "iga": 0.4, "none": 0.0}
 MATURITY = {"penerapan": 1.0, "uji_coba": 0.3}
 
@@ -162,7 +166,7 @@ def regency_inputs(matcher: Matcher, region_code: str) -> dict[str, Any]:
             "decisions": sorted(matcher.decisions.replicated(region_code))}
 
 
-@one_generation  # candidates, vectors and explanations from one index generation
+@pinned  # candidates, vectors and explanations from one index generation
 def recommend_many(
     matcher: Matcher,
     regions: Sequence[str],
@@ -194,7 +198,7 @@ def recommend_many(
             out.append([])
             continue
         ids = list(invs)
-        recs_parts, distances, totals = [], [], []
+        recs_parts, distances = [], []
         for inv_id in ids:
             ws = sorted(weighted[inv_id], reverse=True)
             relevance = ws[0] + opts.secondary_gaps * sum(max(x, 0.0) for x in ws[1:])
@@ -202,8 +206,7 @@ def recommend_many(
             parts = {"relevance": relevance, **parts}
             recs_parts.append(parts)
             distances.append(distance)
-            totals.append(sum(parts.values()))
-        scores = np.array(totals)
+        scores = REGENCY_SCORER.score(Features({p: np.array([r[p] for r in recs_parts]) for p in PARTS}))
         # best candidate of each high-priority gap that has a good one
         must = []
         for gap, matches in zip(gaps, per_gap, strict=True):

@@ -80,14 +80,13 @@ class IndexWriter:
     """Writes innovations, gaps and index generations into a store.
 
     ``fingerprint`` is what the index settings are (recorded in the manifest; a generation built under other
-    ones is rebuilt), ``dense_text`` what the encoder sees of an innovation, and ``ann_threshold``/``nprobe``
-    choose and tune the vector index kind.
+    ones is rebuilt), and ``ann_threshold``/``nprobe`` choose and tune the vector index kind.
     """
 
     def __init__(self, store: Store, analyzer: Analyzer, embedder: Embedder, fingerprint: dict[str, Any],
-                 dense_text: Callable[[Innovation], str], ann_threshold: int, nprobe: int):
+                 ann_threshold: int, nprobe: int):
         self.store, self.analyzer, self.embedder = store, analyzer, embedder
-        self.fingerprint, self.dense_text = fingerprint, dense_text
+        self.fingerprint = fingerprint
         self.ann_threshold, self.nprobe = ann_threshold, nprobe
 
     def built_alike(self, manifest: dict[str, Any]) -> bool:
@@ -135,7 +134,7 @@ class IndexWriter:
             report.unchanged = len(metadata_only)
 
             terms = self.analyzer.terms_many([inv.text for inv in changed])
-            vectors, report.embedded = self.embedder.embed([self.dense_text(inv) for inv in changed], PASSAGE,
+            vectors, report.embedded = self.embedder.embed([self.embedder.passage_text(inv) for inv in changed], PASSAGE,
                                                            progress)
             gap_list = list(gaps or [])
             _, gap_embedded = self.embedder.embed([g.text for g in gap_list], QUERY, progress)
@@ -209,7 +208,7 @@ class IndexWriter:
         missing = np.setdiff1d(all_rids, np.union1d(index.ids, new_ids))
         if len(missing):  # rows without vectors in the reused index (e.g. a new kind): take them from the cache
             records = self.store.innovations.by_rid(missing.tolist())
-            hashes = [text_hash(self.dense_text(records[int(r)])) for r in missing]
+            hashes = [text_hash(self.embedder.passage_text(records[int(r)])) for r in missing]
             cached, found = self.store.embeddings.get(encoder.model_id, PASSAGE, hashes, dim)
             if not found.all():
                 raise StoreError("embedding cache is missing vectors; run 'matcher index --rebuild'")
