@@ -153,8 +153,8 @@ def cmd_eval(args: argparse.Namespace, regions: Regions) -> None:
             out[f"hard/{ch}/{sp or 'all'}"] = r.as_json()
             lines.append(f"| {ch} | {sp or 'all'} | {r.queries} | {fmt(r).replace(' | ', ' | ')} |")
     lines += ["", "## Hard set per style (all splits; nDCG@10 per channel, gaps with a grade >= 2 answer)", "",
-              "| style | gaps | answerable | dense | lexical | hybrid | hybrid R@10 | hybrid MRR |",
-              "|---|---|---|---|---|---|---|---|"]
+              "| style | gaps | answerable | dense | lexical | hybrid | hybrid R@10 | hybrid MRR "
+              "| hybrid nDCG dev | hybrid nDCG test |", "|---|---|---|---|---|---|---|---|---|---|"]
     for st in STYLES:
         ids = [g for g, s in styles.items() if s == st]
         ans = [g for g in ids if g in judged]
@@ -165,9 +165,15 @@ def cmd_eval(args: argparse.Namespace, regions: Regions) -> None:
         hv = [per_query["hybrid"][g] for g in ans]
         rec = f"{statistics.mean(p['recall'] for p in hv):.3f}" if hv else "-"
         mrr = f"{statistics.mean(p['mrr'] for p in hv):.3f}" if hv else "-"
-        lines.append(f"| {st} | {len(ids)} | {len(ans)} | {' | '.join(cells)} | {rec} | {mrr} |")
+        by_split = []
+        for sp in ("dev", "test"):
+            v = [per_query["hybrid"][g]["ndcg"] for g in ans if split_hard.get(g) == sp]
+            by_split.append(f"{statistics.mean(v):.3f} ({len(v)})" if v else "-")
+        lines.append(f"| {st} | {len(ids)} | {len(ans)} | {' | '.join(cells)} | {rec} | {mrr} | "
+                     f"{' | '.join(by_split)} |")
         out[f"hard/style/{st}"] = {"gaps": len(ids), "answerable": len(ans),
-                                   **{ch: c for ch, c in zip(CHANNELS, cells, strict=True)}}
+                                   **{ch: c for ch, c in zip(CHANNELS, cells, strict=True)},
+                                   "hybrid_dev": by_split[0], "hybrid_test": by_split[1]}
     # gaps with no fit: does today's ranking look confident anyway?
     grades: dict[str, dict[str, int]] = defaultdict(dict)
     for j in qrels_hard:
@@ -175,13 +181,16 @@ def cmd_eval(args: argparse.Namespace, regions: Regions) -> None:
     top = m.match_many([g.text for g in hard], [g.region_code for g in hard], k=DEPTH)
     good = m.settings.good_match
     lines += ["", f"## Confidence of the top hybrid result (fused score >= MATCHER_GOOD_MATCH={good})", "",
-              "| style | gaps | top score >= good_match | top result graded >= 2 |", "|---|---|---|---|"]
+              "| style | gaps | top score >= good_match | top result graded >= 2 | stopped (berhenti) in top 10 |",
+              "|---|---|---|---|---|"]
     for st in STYLES:
         rows = [(g, ms) for g, ms in zip(hard, top, strict=True) if styles[g.id] == st]
         conf = sum(1 for _, ms in rows if ms and ms[0].score >= good)
         right = sum(1 for g, ms in rows if ms and grades[g.id].get(ms[0].innovation.id, 0) >= 2)
-        lines.append(f"| {st} | {len(rows)} | {conf} | {right} |")
-        out[f"hard/confidence/{st}"] = {"gaps": len(rows), "confident_top": conf, "top_relevant": right}
+        stopped = sum(1 for _, ms in rows for x in ms if x.innovation.metadata.get("status") == "berhenti")
+        lines.append(f"| {st} | {len(rows)} | {conf} | {right} | {stopped} of {sum(len(ms) for _, ms in rows)} |")
+        out[f"hard/confidence/{st}"] = {"gaps": len(rows), "confident_top": conf, "top_relevant": right,
+                                        "stopped_in_top10": stopped}
     rr = evaluate_regions(m, hard, innovations, qrels_hard, k=DEPTH)
     out["hard/regency/hybrid/all"] = rr.as_json()
     for sp in ("dev", "test"):
@@ -230,6 +239,15 @@ def cmd_eval(args: argparse.Namespace, regions: Regions) -> None:
             nl.append(f"| {gid} | {a} ({best}) | {pos['dense']} | {pos['lexical']} | {pos['hybrid']} | "
                       f"{first} ({js.get(first, 0)}) |")
             out[f"named/{gid}/{a}"] = pos
+    nl += ["", "Hybrid top 10 of each (grade from qrels.tsv, - unjudged; * stopped; d digital):", ""]
+    inv_by_id = {i.id: i for i in innovations_b}
+    for gid in NAMED:
+        js = judged_b.get(gid, {})
+        ranked = [x.innovation.id for x in mb.match(gb[gid].text, region=gb[gid].region_code, k=DEPTH)]
+        cells = [f"{i}({js.get(i, '-')}{'*' if inv_by_id[i].metadata.get('status') == 'berhenti' else ''}"
+                 f"{'d' if inv_by_id[i].digital else ''})" for i in ranked]
+        nl.append(f"- {gid}: {' '.join(cells)}")
+        out[f"named/{gid}/hybrid_top10"] = ranked
     text = "\n".join(lines + blines + nl)
     print(text)
     res = ROOT / "benchmarks" / "results"
