@@ -63,12 +63,27 @@ def test_eval_json_last_line(tmp_path):
     assert not (tmp_path / "untouched").exists()  # eval never touches MATCHER_HOME
 
 
+def test_eval_regency_level_with_a_split_file(tmp_path):
+    gap_ids = [json.loads(line)["id"] for line in (FIXTURES / "mini_gaps.jsonl").read_text().splitlines() if line]
+    split = tmp_path / "split.tsv"
+    split.write_text("gap_id\tsplit\n" + "".join(f"{g}\ttest\n" for g in gap_ids))
+    out = run(["eval", "--innovations", str(FIXTURES / "mini_innovations.jsonl"), "--gaps",
+               str(FIXTURES / "mini_gaps.jsonl"), "--qrels", str(FIXTURES / "mini_qrels.tsv"), "--level", "regency",
+               "--split", "test", "--split-file", str(split), "--json"], tmp_path / "untouched")
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert 1 <= result["queries"] <= 3 and 0.0 <= result["ndcg@10"] <= 1.0
+    assert not (tmp_path / "untouched").exists()
+
+
 @pytest.mark.parametrize("args, message", [
     (["match", "banjir", "--region", "Malang"], "35.07"),  # ambiguous: names both codes
     (["match", "banjir", "--region", "Atlantis"], "Atlantis"),
     (["match", "banjir", "--k", "0"], "--k"),
     (["index", "--innovations", "nope.jsonl"], "nope.jsonl"),
     (["match", "banjir", "--sector", "olahraga"], "olahraga"),
+    (["eval", "--innovations", "x", "--gaps", "y", "--qrels", "z", "--level", "regency", "--channels", "dense"],
+     "regency"),
 ])
 def test_user_errors_print_one_line_and_exit_2(home, args, message):
     out = run(args, home)

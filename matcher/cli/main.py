@@ -100,8 +100,11 @@ def cmd_match(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from matcher.data import loaders as corpus
     from matcher.facade import Matcher
-    from matcher.research.evaluation import evaluate
+    from matcher.research.evaluation import evaluate, evaluate_regions
 
+    if args.level == "regency" and args.channels != "hybrid":
+        print("matcher: error: --level regency ranks regency recommendations, which are hybrid", file=sys.stderr)
+        return USER_ERROR
     with tempfile.TemporaryDirectory(prefix="matcher-eval-") as tmp:
         m = Matcher(_settings(home=Path(tmp)))
         innovations = corpus.load_innovations(Path(args.innovations), m.regions)
@@ -112,9 +115,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
             split = corpus.load_split(Path(args.split_file or _bundled("eval/split.tsv")))
             gap_ids = {g for g, s in split.items() if s == args.split}
         m.index(innovations, gaps, progress=not args.json)
-        result = evaluate(m, gaps, innovations, qrels, k=args.k, channels=args.channels, gap_ids=gap_ids)
+        if args.level == "regency":
+            result = evaluate_regions(m, gaps, innovations, qrels, k=args.k, gap_ids=gap_ids)
+        else:
+            result = evaluate(m, gaps, innovations, qrels, k=args.k, channels=args.channels, gap_ids=gap_ids)
     if not args.json:
-        print(f"{args.channels} on {result.queries} gaps: nDCG@{args.k} {result.ndcg:.4f} · "
+        unit = "regencies" if args.level == "regency" else "gaps"
+        print(f"{args.channels} on {result.queries} {unit}: nDCG@{args.k} {result.ndcg:.4f} · "
               f"Recall@{args.k} {result.recall:.4f} · MRR {result.mrr:.4f}")
     print(json.dumps(result.as_json()) if args.json else "", end="\n" if args.json else "")
     return 0
@@ -279,6 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--channels", choices=("hybrid", "dense", "lexical"), default="hybrid")
     p.add_argument("--split", choices=("dev", "test"), help="only the gaps of this split")
     p.add_argument("--split-file", help="gap_id<TAB>split file (default: the bundled corpus/eval/split.tsv)")
+    p.add_argument("--level", choices=("gap", "regency"), default="gap",
+                   help="regency: a regency's gaps together, an innovation's relevance being its best grade over them")
     p.add_argument("--json", action="store_true", help="last line of stdout is one JSON object")
     p.set_defaults(func=cmd_eval)
 
