@@ -31,8 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from matcher.data import loaders as corpus  # noqa: E402
 from matcher.config import Settings  # noqa: E402
+from matcher.data import loaders as corpus  # noqa: E402
 from matcher.data.regions import Regions  # noqa: E402
 from matcher.facade import Matcher  # noqa: E402
 from matcher.research.evaluation import evaluate, evaluate_regions, usable_judgments  # noqa: E402
@@ -62,7 +62,7 @@ def open_store(home: Path, regions: Regions, gaps_file: Path) -> tuple[Matcher, 
     m = Matcher(Settings(home=home), regions=regions)
     innovations = corpus.load_innovations(ROOT / "corpus" / "innovations.jsonl", regions)
     gaps = corpus.load_gaps(gaps_file, regions)
-    if m.store.current_generation() is None or {g.id for g in m.gaps()} != {g.id for g in gaps}:
+    if m.check() or {g.id for g in m.gaps()} != {g.id for g in gaps}:
         report = m.index(innovations, gaps, progress=True)
         print(f"indexed {home}: embedded {report.embedded} texts", file=sys.stderr)
     return m, innovations, gaps
