@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     stemmer: Literal["sastrawi", "snowball", "none"] = _scoped("index", "sastrawi", description="Stemmer of the lexical channel.")
 
     # ranking: changes results, not the index
+    ranker: Literal["learned", "fusion"] = _scoped("ranking", "learned", description="'learned': the ranker stored with the index (trained on judgments, retrained by 'matcher learn'); 'fusion': the channels fused as MATCHER_FUSION says.")
     fusion: Literal["rrf", "weighted", "zscore"] = _scoped("ranking", "zscore", description="How the two channels are fused.")
     dense_weight: float = _scoped("ranking", 0.5, ge=0.0, le=1.0, description="Share of the dense channel in fusion (1 = dense only).")
     rrf_k: int = _scoped("ranking", 60, ge=1, description="The k of reciprocal rank fusion.")

@@ -15,6 +15,7 @@ import functools
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -26,6 +27,7 @@ from matcher.engine.catalog import Catalog, Filters
 from matcher.engine.encoders import Encoder, load_encoder
 from matcher.engine.explain import Explainer
 from matcher.engine.generation import Generation
+from matcher.engine.ranker import LearnedScorer
 from matcher.engine.scoring import Scorer, scorer_for
 from matcher.engine.search import Channels, Match, Searcher
 from matcher.engine.text import Analysis, Analyzer
@@ -78,8 +80,12 @@ class Matcher:
         """The dense encoder, loaded on first use (loading takes a moment; listing records needs none)."""
         return self.embedder.encoder
 
-    def _scorer(self, channels: Channels) -> Scorer:
+    def _scorer(self, channels: Channels, generation: Generation) -> Scorer:
+        """The scoring stage: the generation's learned ranker for hybrid ranking (MATCHER_RANKER=learned),
+        else the channels as configured."""
         s = self.settings
+        if channels == "hybrid" and s.ranker == "learned" and generation.ranker is not None:
+            return LearnedScorer(generation.ranker)
         return scorer_for(channels, s.fusion, s.dense_weight, s.rrf_k)
 
     def _check_built_alike(self, manifest: dict[str, Any]) -> None:
@@ -156,6 +162,7 @@ class Matcher:
         delete_gaps: Sequence[str] = (),
         progress: bool = False,
         within: Callable[[sqlite3.Connection], None] | None = None,
+        ranker: Path | None = None,
     ) -> IndexReport:
         """Write records and a matching index generation in one atomic step.
 
@@ -163,11 +170,14 @@ class Matcher:
         ``replace=False`` upserts them. Unchanged texts are neither re-analysed nor re-embedded.
         ``rebuild=True`` starts the index from scratch (needed after changing the model or stemmer).
         ``within`` runs first inside the write transaction (an import writes decisions and accounts there).
+        ``ranker`` is a newly trained ranker (``matcher learn``) that the new generation carries from now on.
         """
+        self._writer.ranker_file = ranker
         try:
             return self._writer.write(innovations, gaps, replace, rebuild, delete_innovations, delete_gaps,
                                       progress, before=self._reader.forget, within=within)
         finally:
+            self._writer.ranker_file = None
             self._reader.reset()
 
     def save_gaps(self, gaps: Sequence[Gap]) -> int:
@@ -221,7 +231,8 @@ class Matcher:
         vectors, _ = self.embedder.embed([g.text for g in gaps], QUERY)
         with self.pinned():
             return self.searcher.rank_many(self.generation, [g.text for g in gaps], vectors,
-                                           [g.region_code for g in gaps], k, filters, channels, explain)
+                                           [g.region_code for g in gaps], k, filters, channels, explain,
+                                           sectors=[g.sector for g in gaps])
 
     def innovation_vectors(self, innovation_ids: Sequence[str], centered: bool = False) -> np.ndarray:
         """Stored dense vectors of indexed innovations: shape (len(ids), dim).

@@ -41,12 +41,14 @@ def shortlist_entry(regions: Regions, d: dict[str, Any], inv: Innovation | None)
 
 def match(regions: Regions, m: Match) -> MatchPublic:
     return MatchPublic(rank=m.rank, score=m.score, dense=m.dense, lexical=m.lexical, matched_terms=m.matched_terms,
-                       best_sentence=m.best_sentence, innovation=innovation(regions, m.innovation))
+                       best_sentence=m.best_sentence, confidence=m.confidence, band=m.band,
+                       innovation=innovation(regions, m.innovation))
 
 
 def recommendation(regions: Regions, rec: Recommendation, current: dict[str, Any] | None) -> RecommendationPublic:
     return RecommendationPublic(
-        rank=rec.rank, score=rec.score, parts=rec.parts, distance_km=rec.distance_km,
+        rank=rec.rank, score=rec.score, parts=rec.parts, distance_km=rec.distance_km, confidence=rec.confidence,
+        band=rec.band,
         gaps=[GapEvidencePublic(**vars(e)) for e in rec.gaps],
         innovation=innovation(regions, rec.innovation),
         decision=decision(current) if current else None,

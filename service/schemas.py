@@ -20,6 +20,7 @@ Sector = Literal[SECTORS]  # type: ignore[valid-type]
 Stage = Literal[STAGES]  # type: ignore[valid-type]
 Award = Literal[AWARDS]  # type: ignore[valid-type]
 Decision = Literal["shortlisted", "rejected", "replicated"]
+Band = Literal["strong", "medium", "weak"]
 TEXT_DOC = "Free text in Indonesian; at most MATCHER_MAX_TEXT_CHARS characters (5,000 by default)."
 
 
@@ -133,6 +134,8 @@ class InnovationPublic(BaseModel):
     stage: str | None
     digital: bool | None
     award: str | None
+    status: str = Field("aktif", description="aktif, or berhenti when the programme stopped.")
+    status_reason: str | None = Field(None, description="Why it stopped, as the catalogue says.")
     metadata: dict[str, Any] = {}
 
 
@@ -151,6 +154,7 @@ class FiltersIn(BaseModel):
     digital: bool | None = None
     year_min: int | None = Field(None, ge=1990, le=2100)
     year_max: int | None = Field(None, ge=1990, le=2100)
+    include_stopped: bool = Field(False, description="Also innovations whose programme stopped.")
 
 
 class MatchIn(BaseModel):
@@ -168,6 +172,9 @@ class MatchPublic(BaseModel):
     lexical: float
     matched_terms: list[str] = Field(description="Words of the text that the innovation shares, as written.")
     best_sentence: str = Field(description="The innovation's sentence that best answers the text.")
+    confidence: float | None = Field(None, description="P(a mentor judges it relevant, grade >= 2), calibrated on "
+                                     "judged gaps; null when the index has no learned ranker.")
+    band: Band | None = Field(None, description="strong, medium or weak, from the confidence.")
     innovation: InnovationPublic
 
 
@@ -180,6 +187,9 @@ class GapEvidencePublic(BaseModel):
     lexical: float
     matched_terms: list[str]
     best_sentence: str
+    confidence: float | None = Field(None, description="P(a mentor judges it relevant, grade >= 2), calibrated on "
+                                     "judged gaps; null when the index has no learned ranker.")
+    band: Band | None = Field(None, description="strong, medium or weak, from the confidence.")
 
 
 class DecisionPublic(BaseModel):
@@ -198,6 +208,9 @@ class RecommendationPublic(BaseModel):
     parts: dict[str, float] = Field(description="relevance, maturity, recognition, proximity, similarity; sum = score.")
     gaps: list[GapEvidencePublic] = Field(description="The regency's gaps it answers, best first.")
     distance_km: float | None
+    confidence: float | None = Field(None, description="Of the gap it answers best: P(a mentor judges it relevant, grade >= 2), calibrated on "
+                                     "judged gaps; null when the index has no learned ranker.")
+    band: Band | None = Field(None, description="strong, medium or weak, from the confidence.")
     innovation: InnovationPublic
     decision: DecisionPublic | None = Field(description="The regency's current decision on it, if any.")
 

@@ -364,7 +364,7 @@ def _assert_whole(path: Path) -> None:
 def batch_home(_batch_home, tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("batch") / "home"
     shutil.copytree(_batch_home, home)
-    Store(home).add_decision("75.02", "EVIL-1", "shortlisted")  # so --plans writes a DOCX
+    Store(home).decisions.add("75.02", "EVIL-1", "shortlisted")  # so --plans writes a DOCX
     return home
 
 

@@ -56,6 +56,7 @@ def _filters(args: argparse.Namespace):
     return Filters(
         sectors=tuple(args.sector or ()), provinces=tuple(provinces), stages=tuple(args.stage or ()),
         digital=digital, awards=tuple(args.award or ()), year_min=args.year_min, year_max=args.year_max,
+        include_stopped=getattr(args, "include_stopped", False),
     )
 
 
@@ -106,7 +107,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print("matcher: error: --level regency ranks regency recommendations, which are hybrid", file=sys.stderr)
         return USER_ERROR
     with tempfile.TemporaryDirectory(prefix="matcher-eval-") as tmp:
-        m = Matcher(_settings(home=Path(tmp)))
+        m = Matcher(_settings(home=Path(tmp), ranker=args.ranker))
         innovations = corpus.load_innovations(Path(args.innovations), m.regions)
         gaps = corpus.load_gaps(Path(args.gaps), m.regions)
         qrels = corpus.load_qrels(Path(args.qrels))
@@ -119,12 +120,62 @@ def cmd_eval(args: argparse.Namespace) -> int:
             result = evaluate_regions(m, gaps, innovations, qrels, k=args.k, gap_ids=gap_ids)
         else:
             result = evaluate(m, gaps, innovations, qrels, k=args.k, channels=args.channels, gap_ids=gap_ids)
+        ranker = m.generation.ranker if m.settings.ranker == "learned" and args.channels == "hybrid" else None
+    if not args.json and ranker is not None:
+        print("learned ranker, weight of each standardised feature: " +
+              ", ".join(f"{name} {w:+.3f}" for name, w in ranker.weights().items()))
     if not args.json:
         unit = "regencies" if args.level == "regency" else "gaps"
         print(f"{args.channels} on {result.queries} {unit}: nDCG@{args.k} {result.ndcg:.4f} · "
               f"Recall@{args.k} {result.recall:.4f} · MRR {result.mrr:.4f}")
     print(json.dumps(result.as_json()) if args.json else "", end="\n" if args.json else "")
     return 0
+
+
+def cmd_learn(args: argparse.Namespace) -> int:
+    """Retrain the ranker from judgments and mentors' decisions; adopt it only if held-out results hold."""
+    from matcher.data import loaders as corpus
+    from matcher.errors import ConfigError
+    from matcher.research.evaluation import usable_judgments
+    from matcher.research.training import collect, decision_judgments, learn
+
+    m = _existing_matcher()
+    gaps = corpus.load_gaps(Path(args.gaps or _bundled("gaps.jsonl")), m.regions)
+    judged = usable_judgments(gaps, m.catalog.innovations, corpus.load_qrels(Path(args.qrels or _bundled("eval/qrels.tsv"))))
+    if args.split:
+        split = corpus.load_split(Path(args.split_file or _bundled("eval/split.tsv")))
+        judged = {g: js for g, js in judged.items() if split.get(g) == args.split}
+    rows = collect(m, gaps, judged)
+    if not args.no_decisions:
+        decided_gaps, decided = decision_judgments(m)
+        rows += collect(m, decided_gaps, decided)
+    if len(rows) < 10:
+        raise ConfigError(f"only {len(rows)} judged gaps match the catalogue in {m.settings.home}: give --gaps and "
+                          "--qrels for its innovations, or record mentors' decisions first")
+    report = learn(m, rows, m.generation.ranker, holdout=args.holdout, seed=args.seed)
+    print(f"held-out gaps: {report.held_out} (trained on {report.trained_on}); nDCG@10 {report.before:.4f} -> "
+          f"{report.after:.4f}; calibration error {report.ece_before:.4f} -> {report.ece_after:.4f}")
+    if not report.adopted:
+        print("kept the current ranker: the new one does worse on the held-out gaps")
+        return 0
+    with tempfile.TemporaryDirectory(prefix="matcher-learn-") as tmp:
+        path = Path(tmp) / "ranker.json"
+        report.model.save(path)
+        m.index(replace=False, ranker=path)
+    print(f"adopted the new ranker (generation {m.manifest['generation']}); a running service uses it from its next "
+          "request")
+    return 0
+
+
+def _existing_matcher():
+    """The Matcher of MATCHER_HOME, which must hold an index already."""
+    from matcher.errors import ConfigError
+    from matcher.facade import Matcher
+
+    settings = _settings()
+    if not (Path(settings.home) / "matcher.db").exists():
+        raise ConfigError(f"no store in {settings.home}: run 'matcher index' first (or set MATCHER_HOME)")
+    return Matcher(settings)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -257,6 +308,7 @@ def _add_filter_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--award", action="append", choices=AWARDS)
     p.add_argument("--year-min", type=int)
     p.add_argument("--year-max", type=int)
+    p.add_argument("--include-stopped", action="store_true", help="also innovations whose programme stopped")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -288,8 +340,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split-file", help="gap_id<TAB>split file (default: the bundled corpus/eval/split.tsv)")
     p.add_argument("--level", choices=("gap", "regency"), default="gap",
                    help="regency: a regency's gaps together, an innovation's relevance being its best grade over them")
+    p.add_argument("--ranker", choices=("learned", "fusion"),
+                   help="hybrid scoring: the learned ranker (default) or the fused channels (the baseline)")
     p.add_argument("--json", action="store_true", help="last line of stdout is one JSON object")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("learn", help="retrain the ranker from judgments and mentors' decisions in MATCHER_HOME")
+    p.add_argument("--gaps", help="judged gap statements (default: the bundled corpus/gaps.jsonl)")
+    p.add_argument("--qrels", help="their judgments (default: the bundled corpus/eval/qrels.tsv)")
+    p.add_argument("--split", choices=("dev", "test"), help="only the judged gaps of this split")
+    p.add_argument("--split-file", help="gap_id<TAB>split file (default: the bundled corpus/eval/split.tsv)")
+    p.add_argument("--no-decisions", action="store_true", help="leave the stored decisions out")
+    p.add_argument("--holdout", type=float, default=0.25, help="share of judged gaps held out to compare rankers")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_learn)
 
     p = sub.add_parser("validate", help="check corpus files against the data contract and summarise them")
     p.add_argument("--innovations")

@@ -23,6 +23,8 @@ from matcher.data.records import (
     SECTORS,
     SPLITS,
     STAGES,
+    STATUS_WORDS,
+    STATUSES,
     YEAR_RANGE,
     Gap,
     Innovation,
@@ -39,7 +41,7 @@ __all__ = [
 
 T = TypeVar("T")
 _INNOVATION = ("id", "title", "description", "region_code", "institution", "sector", "year", "stage", "digital",
-               "award")
+               "award", "status", "status_reason")
 _GAP = ("id", "region_code", "text", "sector", "priority")
 _JUDGMENT = ("gap_id", "innovation_id", "relevance")
 _SPLIT = ("gap_id", "split")
@@ -131,8 +133,16 @@ def _innovation(f: _Fields, regions: Regions, limit: int) -> Innovation | None:
         stage=f.get("stage", choice, STAGES),
         digital=f.get("digital", flag),
         award=f.get("award", choice, AWARDS),
+        status=f.get("status", _status, default="aktif"),
+        status_reason=f.get("status_reason", text, limit=MAX_TITLE_CHARS),
     )
     return Innovation(**values, metadata=f.metadata()) if f.ok else None
+
+
+def _status(value: Any) -> str:
+    """``aktif`` or ``berhenti``, from the words sources use ("berjalan", "dihentikan", "tidak aktif" ...)."""
+    word = " ".join(text(value).casefold().replace("_", " ").replace("-", " ").split())
+    return STATUS_WORDS.get(word) or choice(word, STATUSES)
 
 
 def _gap(f: _Fields, regions: Regions, limit: int) -> Gap | None:

@@ -37,6 +37,11 @@ STAGES: tuple[str, ...] = ("uji_coba", "penerapan")
 AWARDS: tuple[str, ...] = ("top_45", "top_99", "iga", "none")
 SPLITS: tuple[str, ...] = ("dev", "test")
 
+STATUSES: tuple[str, ...] = ("aktif", "berhenti")
+# How sources write the status: the programme runs ("berjalan") or it stopped ("dihentikan", "tidak aktif").
+STATUS_WORDS = {"aktif": "aktif", "berjalan": "aktif", "jalan": "aktif", "masih berjalan": "aktif",
+                "berhenti": "berhenti", "dihentikan": "berhenti", "tidak aktif": "berhenti",
+                "nonaktif": "berhenti", "tidak berjalan": "berhenti", "tidak lagi berjalan": "berhenti"}
 YEAR_RANGE = (1990, 2100)
 PRIORITY_RANGE = (1, 3)
 RELEVANCE_RANGE = (0, 3)
@@ -62,7 +67,13 @@ class Innovation:
     stage: str | None = None
     digital: bool | None = None
     award: str | None = None
+    status: str = "aktif"  # "berhenti": stopped; never recommended unless a filter asks for stopped ones
+    status_reason: str | None = None  # why it stopped, as the source says
     metadata: dict[str, Any] = field(default_factory=dict, hash=False)
+
+    @property
+    def stopped(self) -> bool:
+        return self.status == "berhenti"
 
     @property
     def text(self) -> str:

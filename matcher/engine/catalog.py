@@ -7,7 +7,7 @@ still returns k results whenever k innovations pass the filter.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -32,13 +32,12 @@ class Filters:
     year_max: int | None = None
     exclude_regions: tuple[str, ...] = ()
     exclude_ids: tuple[str, ...] = field(default=())
+    include_stopped: bool = False  # stopped innovations (status "berhenti") are left out unless asked for
 
     def with_excluded(self, regions: Sequence[str] = (), ids: Sequence[str] = ()) -> Filters:
         """A copy that also excludes innovations from ``regions`` and with ``ids``."""
-        return Filters(
-            self.sectors, self.provinces, self.stages, self.digital, self.awards, self.year_min, self.year_max,
-            tuple(self.exclude_regions) + tuple(regions), tuple(self.exclude_ids) + tuple(ids),
-        )
+        return replace(self, exclude_regions=tuple(self.exclude_regions) + tuple(regions),
+                       exclude_ids=tuple(self.exclude_ids) + tuple(ids))
 
 
 class _Codes:
@@ -72,6 +71,7 @@ class Catalog:
         self._award = _Codes([inv.award or "none" for inv in innovations])
         self._digital = np.array([-1 if inv.digital is None else int(inv.digital) for inv in innovations])
         self._year = np.array([inv.year if inv.year is not None else -1 for inv in innovations])
+        self._stopped = np.array([inv.stopped for inv in innovations], dtype=bool)
 
     def __len__(self) -> int:
         return len(self.rids)
@@ -79,8 +79,8 @@ class Catalog:
     def mask(self, filters: Filters | None) -> np.ndarray | None:
         """Boolean mask of allowed innovations (aligned with ``rids``), or None when nothing is filtered."""
         if filters is None or filters == Filters():
-            return None
-        keep = np.ones(len(self), dtype=bool)
+            return ~self._stopped if self._stopped.any() else None
+        keep = np.ones(len(self), dtype=bool) if filters.include_stopped else ~self._stopped
         for column, wanted in (
             (self._sector, filters.sectors),
             (self._province, filters.provinces),

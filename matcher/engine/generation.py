@@ -16,8 +16,12 @@ import numpy as np
 
 from matcher.engine.bm25 import LexicalIndex
 from matcher.engine.catalog import Catalog
+from matcher.engine.ranker import RANKER_FILE, RankerModel
+from matcher.engine.sectors import SectorModel
 from matcher.engine.text import Analyzer
 from matcher.engine.vectors import VectorIndex
+
+SECTORS_FILE = "sectors.npz"
 
 
 @dataclass
@@ -34,6 +38,9 @@ class Generation:
     cov: np.ndarray
     matrix: np.ndarray | None = None  # exact index: every stored vector (a view), rows in index order
     matrix_rows: np.ndarray | None = None  # catalogue position -> row of ``matrix``
+    sectors: SectorModel | None = None  # P(sector | vector), when the catalogue has two sectors or more
+    sector_column: np.ndarray | None = None  # catalogue position -> column of the sector model (-1: none)
+    ranker: RankerModel | None = None  # the learned ranker stored with this generation
 
     @classmethod
     def load(cls, folder: Path, catalog: Catalog, nprobe: int, analyzer: Analyzer | None = None) -> Generation:
@@ -47,6 +54,13 @@ class Generation:
         if analyzer is not None and stems.exists():
             analyzer.load_cache(stems)
         loaded = cls(folder.name, manifest, catalog, vectors, lexical, lexical_pos, stats["mean"], stats["cov"])
+        if (folder / SECTORS_FILE).exists():
+            loaded.sectors = SectorModel.load(folder / SECTORS_FILE)
+            column = {s: i for i, s in enumerate(loaded.sectors.classes_)}
+            loaded.sector_column = np.array([column.get(inv.sector or "", -1) for inv in catalog.innovations],
+                                            dtype=np.int64)
+        if (folder / RANKER_FILE).exists():
+            loaded.ranker = RankerModel.load(folder / RANKER_FILE)
         exact = vectors.stored()
         if exact is not None:
             loaded.matrix, ids = exact

@@ -42,6 +42,10 @@ class Scorer(ABC):
     def score(self, features: Features) -> np.ndarray:
         """Scores of shape (len(features),), float64."""
 
+    def confidence(self, scores: np.ndarray) -> np.ndarray | None:
+        """P(a mentor judges each candidate relevant) for these scores, when the scorer is calibrated."""
+        return None
+
 
 class FusionScorer(Scorer):
     """Today's hybrid ranking: the two channels fused (``zscore``, ``weighted`` min-max, or ``rrf``)."""

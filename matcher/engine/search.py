@@ -36,6 +36,8 @@ class Match:
     lexical: float
     matched_terms: list[str]
     best_sentence: str
+    confidence: float | None = None  # P(a mentor judges it relevant), calibrated; None without a learned ranker
+    band: str | None = None  # "strong", "medium" or "weak", from the confidence
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -51,16 +53,18 @@ class Searcher:
     """
 
     def __init__(self, analyze: Callable[[str], Analysis], explainer: Explainer,
-                 scorer: Callable[[Channels], Scorer], candidates: int = 100):
+                 scorer: Callable[[Channels, Generation], Scorer], candidates: int = 100):
         self.analyze, self.explainer, self.scorer, self.candidates = analyze, explainer, scorer, candidates
 
     def rank_many(
         self, generation: Generation, texts: Sequence[str], vectors: np.ndarray,
         region_codes: Sequence[str | None], k: int, filters: Filters | None, channels: Channels = "hybrid",
-        explain: bool = True, chunk: int = 16,
+        explain: bool = True, chunk: int = 16, sectors: Sequence[str | None] | None = None,
     ) -> list[list[Match]]:
-        """Top-k for each text (``vectors[i]`` is the query vector of ``texts[i]``); with an exact index every
-        innovation's dense score comes from :meth:`Generation.dense_scores`, a chunk of queries at a time."""
+        """Top-k for each text (``vectors[i]`` is the query vector of ``texts[i]``, ``sectors[i]`` its stated
+        sector if any); with an exact index every innovation's dense score comes from
+        :meth:`Generation.dense_scores`, a chunk of queries at a time."""
+        sectors = list(sectors) if sectors is not None else [None] * len(texts)
         exact = generation.exact and channels != "lexical"
         out: list[list[Match]] = []
         for start in range(0, len(texts), chunk):
@@ -69,38 +73,25 @@ class Searcher:
             for i, (text, code) in enumerate(zip(texts[start : start + chunk], region_codes[start : start + chunk],
                                                  strict=True)):
                 out.append(self.rank(generation, text, qvecs[i], code, k, filters, channels, explain,
-                                     None if dense is None else dense[i]))
+                                     None if dense is None else dense[i], sectors[start + i]))
         return out
 
     def rank(
         self, generation: Generation, text: str, qvec: np.ndarray, region_code: str | None, k: int,
         filters: Filters | None, channels: Channels = "hybrid", explain: bool = True,
-        dense_all: np.ndarray | None = None,
+        dense_all: np.ndarray | None = None, sector: str | None = None,
     ) -> list[Match]:
         """Top-k for one query; ``region_code`` excludes that region's own innovations, ``dense_all`` holds the
-        query's cosine with every catalogue position when known."""
+        query's cosine with every catalogue position when known, ``sector`` is the query's stated sector."""
+        found = self.candidates_of(generation, text, qvec, region_code, k, filters, channels, dense_all, sector)
+        if found is None:
+            return []
+        positions, features, analysis = found
+        dense, lexical = features.values["dense"], features.values["lexical"]
+        scorer = self.scorer(channels, generation)
+        scores = scorer.score(features)
+        confidence = scorer.confidence(scores)
         cat = generation.catalog
-        if not len(cat):
-            return []
-        f = filters or Filters()
-        if region_code:
-            f = f.with_excluded(regions=[region_code])
-        allowed = cat.mask(f)
-        n_allowed = len(cat) if allowed is None else int(allowed.sum())
-        if n_allowed == 0:
-            return []
-        depth = min(max(self.candidates, k), n_allowed)
-        analysis = self.analyze(text)
-        lex_all = generation.lexical.scores([t for _, ts in analysis for t in ts])[generation.lexical_pos]
-        positions = self._candidates(generation, qvec, lex_all, dense_all, allowed, depth, n_allowed, channels)
-        dense = dense_all[positions] if dense_all is not None else generation.vectors_at(positions) @ qvec
-        lexical = lex_all[positions]
-        features = Features({"dense": dense, "lexical": lexical}, {
-            "dense_mean": float(qvec @ generation.mean),
-            "dense_std": float(np.sqrt(max(qvec @ generation.cov @ qvec, 1e-12))),
-            "lexical_mean": float(lex_all.mean()), "lexical_std": float(lex_all.std()) or 1.0,
-        })
-        scores = self.scorer(channels).score(features)
         order = np.lexsort((positions, -scores))[:k]
         weights = self.explainer.weights(generation, analysis) if explain else {}
         out = []
@@ -108,11 +99,43 @@ class Searcher:
             inv = cat.innovations[int(positions[i])]
             terms, sentence = (self.explainer.explain(generation, analysis, inv, weights) if explain
                                else ([], ""))
+            sure = None if confidence is None else round(float(confidence[i]), 4)
             out.append(Match(
                 innovation=inv, rank=rank, score=round(float(scores[i]), 6), dense=round(float(dense[i]), 6),
                 lexical=round(float(lexical[i]), 6), matched_terms=terms, best_sentence=sentence,
+                confidence=sure, band=None if sure is None or generation.ranker is None else generation.ranker.band(sure),
             ))
         return out
+
+    def candidates_of(
+        self, generation: Generation, text: str, qvec: np.ndarray, region_code: str | None, k: int,
+        filters: Filters | None, channels: Channels = "hybrid", dense_all: np.ndarray | None = None,
+        sector: str | None = None,
+    ) -> tuple[np.ndarray, Features, Analysis] | None:
+        """The candidates of one query (sorted catalogue positions), their features and the query's analysis;
+        None when no innovation is allowed. What the scoring stage sees, and what a ranker is trained on."""
+        cat = generation.catalog
+        if not len(cat):
+            return None
+        f = filters or Filters()
+        if region_code:
+            f = f.with_excluded(regions=[region_code])
+        allowed = cat.mask(f)
+        n_allowed = len(cat) if allowed is None else int(allowed.sum())
+        if n_allowed == 0:
+            return None
+        depth = min(max(self.candidates, k), n_allowed)
+        analysis = self.analyze(text)
+        lex_all = generation.lexical.scores([t for _, ts in analysis for t in ts])[generation.lexical_pos]
+        positions = self._candidates(generation, qvec, lex_all, dense_all, allowed, depth, n_allowed, channels)
+        dense = dense_all[positions] if dense_all is not None else generation.vectors_at(positions) @ qvec
+        values = {"dense": dense, "lexical": lex_all[positions], **_sector_values(generation, qvec, positions, sector)}
+        features = Features(values, {
+            "dense_mean": float(qvec @ generation.mean),
+            "dense_std": float(np.sqrt(max(qvec @ generation.cov @ qvec, 1e-12))),
+            "lexical_mean": float(lex_all.mean()), "lexical_std": float(lex_all.std()) or 1.0,
+        })
+        return positions, features, analysis
 
     @staticmethod
     def _candidates(
@@ -128,6 +151,23 @@ class Searcher:
         elif channels in ("hybrid", "dense"):
             cand.update(generation.dense_candidates(qvec, depth, allowed, len(generation.catalog) - n_allowed))
         return np.array(sorted(cand), dtype=np.int64)
+
+
+def _sector_values(generation: Generation, qvec: np.ndarray, positions: np.ndarray,
+                   sector: str | None) -> dict[str, np.ndarray]:
+    """``sector_p``: P(the candidate's sector | the query), from the generation's sector model (0 without one);
+    ``sector_stated``: +1 when the query states the candidate's sector, -1 another one, 0 none stated."""
+    n = len(positions)
+    p = np.zeros(n)
+    if generation.sectors is not None and generation.sector_column is not None:
+        proba = generation.sectors.proba(qvec[None, :])[0]
+        column = generation.sector_column[positions]
+        p = np.where(column >= 0, proba[np.maximum(column, 0)], 0.0)
+    stated = np.zeros(n)
+    if sector:
+        cat = generation.catalog
+        stated = np.array([1.0 if cat.innovations[int(i)].sector == sector else -1.0 for i in positions])
+    return {"sector_p": p, "sector_stated": stated}
 
 
 def _top(scores: np.ndarray, allowed: np.ndarray | None, depth: int) -> list[int]:

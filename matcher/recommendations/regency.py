@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -29,6 +29,7 @@ PRIORITY_WEIGHT = {1: 1.0, 2: 0.8, 3: 0.6}
 PARTS = ("relevance", "maturity", "recognition", "proximity", "similarity")  # a recommendation's score parts
 # The scoring stage of a regency list: its parts come weighted (RecommendOptions), so they are added up.
 REGENCY_SCORER: Scorer = LinearScorer(dict.fromkeys(PARTS, 1.0), name="relevance+priors")
+CONFIDENCE_SCALE = 10.0  # confidence 0..1 -> 0..10, the range of a good match's z-score
 RECOGNITION = {"top_45": 1.0, "top_99": 0.7, "iga": 0.4, "none": 0.0}
 MATURITY = {"penerapan": 1.0, "uji_coba": 0.3}
 
@@ -45,6 +46,8 @@ class GapEvidence:
     lexical: float
     matched_terms: list[str]
     best_sentence: str
+    confidence: float | None = None  # P(a mentor judges the innovation relevant to this gap), calibrated
+    band: str | None = None  # "strong", "medium" or "weak"
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class Recommendation:
     gaps: list[GapEvidence]
     distance_km: float | None = None
     origin_name: str | None = None
+    confidence: float | None = None  # of the gap it answers best
+    band: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -121,7 +126,19 @@ def _priors(matcher: Matcher, target: Region, inv: Innovation, opts: RecommendOp
 
 
 def _evidence(gap: Gap, m: Match) -> GapEvidence:
-    return GapEvidence(gap.id, gap.text, gap.priority, m.score, m.dense, m.lexical, [], "")
+    return GapEvidence(gap.id, gap.text, gap.priority, m.score, m.dense, m.lexical, [], "", m.confidence, m.band)
+
+
+def _strength(m: Match) -> float:
+    """How well a match answers its gap, on the z-score scale the prior weights were tuned on: the fused
+    score, or with a learned ranker its calibrated confidence in tenths."""
+    return CONFIDENCE_SCALE * m.confidence if m.confidence is not None else m.score
+
+
+def is_good(m: Match, good_match: float) -> bool:
+    """A match a mentor may rely on: band strong or medium, or (without a learned ranker) a fused score from
+    ``good_match``."""
+    return m.band in ("strong", "medium") if m.band is not None else m.score >= good_match
 
 
 def _round_or_none(value: float | None) -> float | None:
@@ -135,7 +152,7 @@ def _explained(
     out = []
     for e in sorted(evidence, key=lambda e: -e.score):
         terms, sentence = matcher.explain(e.gap_text, inv, analyses[e.gap_id])
-        out.append(GapEvidence(e.gap_id, e.gap_text, e.priority, e.score, e.dense, e.lexical, terms, sentence))
+        out.append(replace(e, matched_terms=terms, best_sentence=sentence))
     return out
 
 
@@ -192,7 +209,7 @@ def recommend_many(
             w = PRIORITY_WEIGHT.get(gap.priority, 0.8)
             for m in matches:
                 evidence.setdefault(m.innovation.id, []).append(_evidence(gap, m))
-                weighted.setdefault(m.innovation.id, []).append(w * m.score)
+                weighted.setdefault(m.innovation.id, []).append(w * _strength(m))
                 invs[m.innovation.id] = m.innovation
         if not invs:
             out.append([])
@@ -210,7 +227,7 @@ def recommend_many(
         # best candidate of each high-priority gap that has a good one
         must = []
         for gap, matches in zip(gaps, per_gap, strict=True):
-            if gap.priority == 1 and matches and matches[0].score >= opts.good_match:
+            if gap.priority == 1 and matches and is_good(matches[0], opts.good_match):
                 must.append(ids.index(matches[0].innovation.id))
         vectors = matcher.innovation_vectors(ids, centered=True)
         chosen = _mmr(scores, vectors, k, opts.mmr_lambda, must)
@@ -219,12 +236,14 @@ def recommend_many(
         recs = []
         for rank, i in enumerate(chosen, start=1):
             inv = invs[ids[i]]
+            best = max(evidence[ids[i]], key=lambda e: -1.0 if e.confidence is None else e.confidence)
             recs.append(Recommendation(
                 innovation=inv, rank=rank, score=round(float(scores[i]), 6),
                 parts={p: round(float(v), 6) for p, v in recs_parts[i].items()},
                 gaps=_explained(matcher, inv, evidence[ids[i]], analyses),
                 distance_km=_round_or_none(distances[i]),
                 origin_name=matcher.regions.origin_name(inv.region_code),
+                confidence=best.confidence, band=best.band,
             ))
         out.append(recs)
     return out

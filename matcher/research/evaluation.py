@@ -4,7 +4,7 @@ Conventions (fixed, because tuning decisions and a CI floor depend on them):
 - nDCG@k: gain 2^rel - 1, log2 discount, ideal ranking from the gap's own judgments.
 - Recall@k and MRR count an innovation as relevant when rel >= 2; MRR is over the top k.
 - Averages run over gaps with at least one judgment >= 2; judgments of innovations that originate in the
-  gap's own region are ignored (``match`` never returns them).
+  gap's own region, or that have stopped (status ``berhenti``), are ignored: ``match`` never returns them.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def usable_judgments(
     gaps: Sequence[Gap], innovations: Sequence[Innovation], qrels: Sequence[Judgment]
 ) -> dict[str, dict[str, int]]:
     """gap id -> {innovation id: relevance} for gaps with a relevant judgment, own-region judgments dropped."""
-    origin = {inv.id: inv.region_code for inv in innovations}
+    origin = {inv.id: inv.region_code for inv in innovations if not inv.stopped}
     region = {g.id: g.region_code for g in gaps}
     judged: dict[str, dict[str, int]] = defaultdict(dict)
     for j in qrels:
@@ -99,12 +99,13 @@ def evaluate(
     channels: Channels = "hybrid",
     gap_ids: set[str] | None = None,
 ) -> EvalResult:
-    """Rank every judged gap with ``matcher.match_many`` (the rules of ``match``) and score the rankings."""
+    """Rank every judged gap as a stored gap is ranked (``matcher.match_gaps``: its region left out, its stated
+    sector known) and score the rankings."""
     judged = usable_judgments(gaps, innovations, qrels)
     if gap_ids is not None:
         judged = {g: js for g, js in judged.items() if g in gap_ids}
     todo = [g for g in gaps if g.id in judged]
-    results = matcher.match_many([g.text for g in todo], [g.region_code for g in todo], k=k, channels=channels)
+    results = matcher.match_gaps(todo, k=k, channels=channels, explain=False)
     rankings = {g.id: [m.innovation.id for m in ms] for g, ms in zip(todo, results, strict=False)}
     return score_rankings(rankings, judged, k)
 

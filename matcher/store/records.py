@@ -89,6 +89,13 @@ class InnovationRepository:
                 rids.append(int(row[0]))
         return rids
 
+    def sectors(self, rids: Sequence[int]) -> list[str]:
+        """The sector of each of these innovations ("" when none), in the order given, without decoding records."""
+        rows = dict(self._store.rows_in(
+            "SELECT rid, COALESCE(json_extract(record, '$.sector'), '') FROM innovations WHERE rid IN ({})", (),
+            list(rids)))
+        return [rows.get(int(r), "") for r in rids]
+
     @staticmethod
     def rid_hashes(conn: sqlite3.Connection) -> list[tuple[int, str]]:
         """(rid, text_hash) of every innovation in rid order, as the open transaction sees them."""

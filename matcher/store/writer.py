@@ -23,6 +23,9 @@ import numpy as np
 
 from matcher.data.records import Gap, Innovation, text_hash
 from matcher.engine.bm25 import LexicalIndex
+from matcher.engine.generation import SECTORS_FILE
+from matcher.engine.ranker import DEFAULT_RANKER, RANKER_FILE, RankerModel
+from matcher.engine.sectors import SectorModel
 from matcher.engine.text import Analyzer
 from matcher.engine.vectors import VectorIndex, ivf_lists, kind_for_size
 from matcher.errors import NotFoundError, StoreError
@@ -87,6 +90,7 @@ class IndexWriter:
                  ann_threshold: int, nprobe: int):
         self.store, self.analyzer, self.embedder = store, analyzer, embedder
         self.fingerprint = fingerprint
+        self.ranker_file: Path | None = None  # a newly trained ranker for the next generation (``matcher learn``)
         self.ann_threshold, self.nprobe = ann_threshold, nprobe
 
     def built_alike(self, manifest: dict[str, Any]) -> bool:
@@ -222,13 +226,17 @@ class IndexWriter:
             matrix = np.zeros((1, dim), dtype=np.float32)
         mean, cov = _moments(matrix)
         np.savez(folder / "stats.npz", mean=mean.astype(np.float32), cov=cov.astype(np.float32))
+        row_rids = exact[1] if exact is not None else all_rids
+        self._sector_model(folder, current, rebuild, matrix, row_rids, len(rids) + len(removed))
         self.analyzer.save_cache(folder / "stems.json")
+        ranker = self._ranker(folder, current)
         manifest = {
             **self.fingerprint,
             "model_id": encoder.model_id,
             "dim": dim,
             "index": index.kind,
             "index_params": {"nlist": ivf_lists(len(all_rids)), "nprobe": self.nprobe} if index.kind == "ivf" else {},
+            "ranker": ranker,
             "innovations": len(all_rows),
             "corpus_hash": corpus_hash(all_rows),
             "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -236,6 +244,33 @@ class IndexWriter:
         }
         (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
         return manifest
+
+    def _ranker(self, folder: Path, current: Path | None) -> dict[str, Any] | None:
+        """The learned ranker of the new generation: the current one's (a retrained ranker stays), else the
+        default shipped with matcher. Returns what the manifest records of it."""
+        source = current / RANKER_FILE if current is not None else None
+        if self.ranker_file is not None:
+            source = self.ranker_file
+        elif source is None or not source.exists():
+            source = DEFAULT_RANKER
+        if not source.exists():
+            return None
+        shutil.copyfile(source, folder / RANKER_FILE)
+        model = RankerModel.load(folder / RANKER_FILE)
+        return {"features": model.features, "data_hash": model.training.get("data_hash")}
+
+    def _sector_model(self, folder: Path, current: Path | None, rebuild: bool, matrix: np.ndarray,
+                      row_rids: np.ndarray, changed: int) -> None:
+        """P(sector | vector) trained on the stored vectors; a small edit (at most 1% of the catalogue) keeps
+        the current generation's model, so a one-innovation update stays a matter of seconds at 100k."""
+        previous = current / SECTORS_FILE if current is not None else None
+        if previous is not None and previous.exists() and not rebuild and changed <= 0.01 * len(row_rids):
+            shutil.copyfile(previous, folder / SECTORS_FILE)
+            return
+        if len(row_rids) != len(matrix):
+            return  # an empty catalogue
+        with contextlib.suppress(ValueError):  # fewer than two sectors: no sector evidence
+            SectorModel().fit(matrix, self.store.innovations.sectors(row_rids.tolist())).save(folder / SECTORS_FILE)
 
     def _lexical(self, current: Path | None, rebuild: bool, all_rids: np.ndarray, rids: list[int],
                  terms: list[list[str]], removed: Sequence[int]) -> LexicalIndex:

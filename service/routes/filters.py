@@ -21,8 +21,9 @@ class FilterParams:
     award: Annotated[list[Award] | None, Query(description="Only these awards.")] = None
     province: Annotated[list[str] | None, Query(max_length=100, description="Origin provinces, code or name.")] = None
     digital: Annotated[bool | None, Query(description="Only digital (true) or non-digital (false) innovations.")] = None
+    include_stopped: Annotated[bool, Query(description="Also innovations whose programme stopped.")] = False
 
     def filters(self, regions: Regions) -> Filters:
         provinces = tuple(regions.resolve_province(p).code for p in self.province or ())
         return Filters(sectors=tuple(self.sector or ()), stages=tuple(self.stage or ()), awards=tuple(self.award or ()),
-                       provinces=provinces, digital=self.digital)
+                       provinces=provinces, digital=self.digital, include_stopped=self.include_stopped)

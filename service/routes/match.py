@@ -25,6 +25,6 @@ def match(body: MatchIn, m: MatcherDep) -> MatchesPublic:
     f = body.filters
     filters = Filters(sectors=tuple(f.sector), stages=tuple(f.stage), awards=tuple(f.award), digital=f.digital,
                       provinces=tuple(m.regions.resolve_province(p).code for p in f.province),
-                      year_min=f.year_min, year_max=f.year_max)
+                      year_min=f.year_min, year_max=f.year_max, include_stopped=f.include_stopped)
     matches = m.match(text, region=body.region or None, k=body.k, filters=filters)
     return MatchesPublic(data=[present.match(m.regions, x) for x in matches], count=len(matches))
