@@ -8,7 +8,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install install-dev browser run test lint bench clean
+.PHONY: install install-dev notebooks browser run test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(PIP) install $(PIP_FLAGS) -e '.[st,dev]'
 	touch $@
 
+# For researchers: pandas and JupyterLab (the `notebooks` extra), without torch.
+$(VENV)/.installed-notebooks: pyproject.toml $(VENV)/.installed
+	$(PIP) install $(PIP_FLAGS) -e '.[notebooks]'
+	touch $@
+
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
@@ -37,6 +42,10 @@ browser:
 run: install
 	$(BIN)/matcher demo
 	$(BIN)/matcher serve --host $(HOST) --port $(PORT)
+
+# The research notebooks in JupyterLab; each builds its own throwaway store from the bundled corpus.
+notebooks: $(VENV)/.installed-notebooks
+	$(BIN)/jupyter lab notebooks/
 
 test: install-dev browser
 	$(BIN)/python -m pytest -q

@@ -7,6 +7,7 @@ use, so ``import matcher`` (and the CLI) start quickly::
     m = matcher.Matcher()                        # the store in MATCHER_HOME (default .matcher)
     m.match("antrean panjang di puskesmas", k=5)  # innovations for a free text
     matcher.recommend(m, "35.07")                # a regency's list from its stored gaps
+    matcher.to_frame(m.match("banjir rob"))      # results as a pandas DataFrame (the ``notebooks`` extra)
 
 Internals (``matcher.engine``, ``matcher.store``, ...) are free to move; code outside the library, the
 service included, imports from here, ``matcher.config`` and ``matcher.errors`` only.
@@ -39,6 +40,20 @@ _EXPORTS: dict[str, str] = {
     # evaluation
     "evaluate": "matcher.research.evaluation", "evaluate_regions": "matcher.research.evaluation",
     "EvalResult": "matcher.research.evaluation",
+    # research (what the notebooks use): a throwaway demo store, corpus statistics, gap coverage, setting
+    # sweeps, two plots, and results as pandas DataFrames (the ``notebooks`` extra)
+    "DemoCorpus": "matcher.research.demo", "demo_corpus": "matcher.research.demo",
+    "demo_matcher": "matcher.research.demo", "remove_demo_stores": "matcher.research.demo",
+    "sector_counts": "matcher.research.corpus_stats", "province_counts": "matcher.research.corpus_stats",
+    "embedding_map": "matcher.research.corpus_stats",
+    "GapCoverage": "matcher.research.coverage", "gap_coverage": "matcher.research.coverage",
+    "coverage_table": "matcher.research.coverage", "uncovered_by_threshold": "matcher.research.coverage",
+    "weakest_gaps": "matcher.research.coverage",
+    "sweep": "matcher.research.sweeps", "channel_grid": "matcher.research.sweeps",
+    "fusion_grid": "matcher.research.sweeps",
+    "CrossTable": "matcher.research.crosstab",
+    "heatmap": "matcher.research.plots", "scatter_by_group": "matcher.research.plots",
+    "to_frame": "matcher.research.frames",
     # accounts and the store
     "Accounts": "matcher.store.accounts", "Account": "matcher.store.accounts", "Store": "matcher.store.database",
     # batch runs, action plans, backups
@@ -47,12 +62,15 @@ _EXPORTS: dict[str, str] = {
     "export_store": "matcher.backup.transfer", "import_store": "matcher.backup.transfer",
 }
 __all__ = [
-    "AWARDS", "Account", "Accounts", "EvalResult", "Filters", "Gap", "HUB_PROVINCES", "IndexReport",
-    "Innovation", "Judgment", "Match", "Matcher", "RecommendOptions", "Recommendation", "Region",
-    "Regions", "SECTORS", "STAGES", "Settings", "Store", "draft_plan", "evaluate", "evaluate_regions",
-    "export_store", "get_settings", "import_store", "load_gaps", "load_innovations", "load_qrels",
-    "load_split", "normalize", "parse_gap", "parse_innovation", "pinned", "recommend", "recommend_many",
-    "regency_inputs", "run_batch", "safe_cell", "write_plan",
+    "AWARDS", "Account", "Accounts", "CrossTable", "DemoCorpus", "EvalResult", "Filters", "Gap",
+    "GapCoverage", "HUB_PROVINCES", "IndexReport", "Innovation", "Judgment", "Match", "Matcher",
+    "RecommendOptions", "Recommendation", "Region", "Regions", "SECTORS", "STAGES", "Settings", "Store",
+    "channel_grid", "coverage_table", "demo_corpus", "demo_matcher", "draft_plan", "embedding_map",
+    "evaluate", "evaluate_regions", "export_store", "fusion_grid", "gap_coverage", "get_settings",
+    "heatmap", "import_store", "load_gaps", "load_innovations", "load_qrels", "load_split", "normalize",
+    "parse_gap", "parse_innovation", "pinned", "province_counts", "recommend", "recommend_many",
+    "regency_inputs", "remove_demo_stores", "run_batch", "safe_cell", "scatter_by_group", "sector_counts",
+    "sweep", "to_frame", "uncovered_by_threshold", "weakest_gaps", "write_plan",
 ]
 
 
@@ -96,6 +114,19 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time the names load
         recommend_many,
         regency_inputs,
     )
+    from matcher.research.corpus_stats import embedding_map, province_counts, sector_counts
+    from matcher.research.coverage import (
+        GapCoverage,
+        coverage_table,
+        gap_coverage,
+        uncovered_by_threshold,
+        weakest_gaps,
+    )
+    from matcher.research.crosstab import CrossTable
+    from matcher.research.demo import DemoCorpus, demo_corpus, demo_matcher, remove_demo_stores
     from matcher.research.evaluation import EvalResult, evaluate, evaluate_regions
+    from matcher.research.frames import to_frame
+    from matcher.research.plots import heatmap, scatter_by_group
+    from matcher.research.sweeps import channel_grid, fusion_grid, sweep
     from matcher.store.accounts import Account, Accounts
     from matcher.store.database import Store

@@ -5,7 +5,6 @@ For the corpus notebook; everything reads the indexed store, so it describes wha
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -13,7 +12,7 @@ import numpy as np
 
 from matcher.data.records import SECTORS
 from matcher.engine.catalog import province_of
-from matcher.research.crosstab import Table, crosstab
+from matcher.research.crosstab import CrossTable, crosstab
 
 if TYPE_CHECKING:
     from matcher.facade import Matcher
@@ -26,30 +25,20 @@ def _province_name(matcher: Matcher, code: str) -> str:
     return matcher.regions.province(code).name if code else NATIONAL
 
 
-def sector_counts(matcher: Matcher) -> Table:
+def sector_counts(matcher: Matcher) -> CrossTable:
     """Sectors (rows, in the fixed vocabulary order) x ["inovasi", "kesenjangan"]."""
     pairs = [(i.sector or NO_SECTOR, "inovasi") for i in matcher.catalog.innovations]
     pairs += [(g.sector or NO_SECTOR, "kesenjangan") for g in matcher.gaps()]
     return crosstab(pairs, rows=[*SECTORS, NO_SECTOR], cols=["inovasi", "kesenjangan"])
 
 
-def province_counts(matcher: Matcher) -> Table:
+def province_counts(matcher: Matcher) -> CrossTable:
     """Provinces (rows, by code; innovations of national bodies under 'nasional') x ["inovasi", "kesenjangan"]."""
     pairs = [(province_of(i.region_code), "inovasi") for i in matcher.catalog.innovations]
     pairs += [(province_of(g.region_code), "kesenjangan") for g in matcher.gaps()]
     codes = sorted({code for code, _ in pairs})
     table = crosstab(pairs, rows=codes, cols=["inovasi", "kesenjangan"])
-    return Table([_province_name(matcher, c) for c in codes], table.cols, table.values)
-
-
-def text_lengths(matcher: Matcher) -> dict[str, np.ndarray]:
-    """Words per text: innovation titles, innovation descriptions and gap statements."""
-    invs = matcher.catalog.innovations
-    return {
-        "judul inovasi": np.array([len(i.title.split()) for i in invs]),
-        "deskripsi inovasi": np.array([len(i.description.split()) for i in invs]),
-        "kesenjangan": np.array([len(g.text.split()) for g in matcher.gaps()]),
-    }
+    return CrossTable([_province_name(matcher, c) for c in codes], table.cols, table.values)
 
 
 @dataclass(frozen=True)
@@ -101,8 +90,3 @@ def embedding_map(matcher: Matcher, method: Literal["pca", "tsne"] = "pca", seed
         sectors=[i.sector or NO_SECTOR for i in invs] + [g.sector or NO_SECTOR for g in gaps],
         explained=explained,
     )
-
-
-def top_sectors(matcher: Matcher, n: int = 5) -> list[tuple[str, int]]:
-    """The n sectors with the most innovations."""
-    return Counter(i.sector or NO_SECTOR for i in matcher.catalog.innovations).most_common(n)

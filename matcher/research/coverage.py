@@ -15,7 +15,7 @@ import numpy as np
 
 from matcher.engine.catalog import province_of
 from matcher.research.corpus_stats import NO_SECTOR
-from matcher.research.crosstab import Table
+from matcher.research.crosstab import CrossTable
 
 if TYPE_CHECKING:
     from matcher.facade import Matcher
@@ -54,7 +54,7 @@ def gap_coverage(matcher: Matcher, good_match: float | None = None) -> list[GapC
     return out
 
 
-def coverage_table(rows: Sequence[GapCoverage], measure: str = "uncovered") -> Table:
+def coverage_table(rows: Sequence[GapCoverage], measure: str = "uncovered") -> CrossTable:
     """Province x sector. 'uncovered': gaps without a good answer; 'share': their share of the cell's gaps;
     'weakest': the lowest best score in the cell (where the corpus answers least well); 'gaps': all gaps.
     Cells without gaps are NaN for 'share' and 'weakest'."""
@@ -74,7 +74,7 @@ def coverage_table(rows: Sequence[GapCoverage], measure: str = "uncovered") -> T
     if values is None:
         with np.errstate(invalid="ignore", divide="ignore"):
             values = np.where(total > 0, missing / total, np.nan)
-    return Table(provinces, sectors, values)
+    return CrossTable(provinces, sectors, values)
 
 
 def uncovered_by_threshold(rows: Sequence[GapCoverage], thresholds: Sequence[float]) -> list[tuple[float, int]]:
@@ -83,7 +83,7 @@ def uncovered_by_threshold(rows: Sequence[GapCoverage], thresholds: Sequence[flo
     return [(float(t), int((scores < t).sum())) for t in thresholds]
 
 
-def weakest(rows: Sequence[GapCoverage], most: int = 10, only_uncovered: bool = False) -> list[GapCoverage]:
+def weakest_gaps(rows: Sequence[GapCoverage], most: int = 10, only_uncovered: bool = False) -> list[GapCoverage]:
     """The gaps with the weakest best answer, high priority first among equals."""
     pool = [r for r in rows if not (only_uncovered and r.covered)]
     return sorted(pool, key=lambda r: (r.best_score, r.priority, r.gap_id))[:most]

@@ -84,7 +84,7 @@ def variant(base: Matcher, corpus: DemoCorpus | None = None, **overrides: Any) -
     return matcher
 
 
-def remove_stores(base: Matcher) -> None:
+def remove_demo_stores(base: Matcher) -> None:
     """Delete a demo store and the variants derived from it (sibling folders named after it)."""
     home = Path(base.settings.home)
     for path in [home, *home.parent.glob(f"{home.name}-*")]:

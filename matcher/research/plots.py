@@ -13,7 +13,6 @@ from matcher.data.labels import label
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from matcher.research.crosstab import Table
 
 def heatmap(ax: Axes, values: np.ndarray, rows: Sequence[str], cols: Sequence[str], title: str = "",
             fmt: str = "{:.0f}", cmap: str = "Reds", **kwargs: Any) -> Axes:
@@ -47,31 +46,4 @@ def scatter_by_group(ax: Axes, xy: np.ndarray, groups: Sequence[str], markers: S
                 labelled = True
     ax.set_title(title)
     ax.legend(fontsize=7, ncol=2, loc="best", markerscale=0.8)
-    return ax
-
-
-def bars(ax: Axes, table: Table, title: str = "", xlabel: str = "", labels: bool = True) -> Axes:
-    """Horizontal grouped bars: one group per row of ``table``, one bar per column."""
-    y = np.arange(len(table.rows))
-    height = 0.8 / max(len(table.cols), 1)
-    for j, col in enumerate(table.cols):
-        ax.barh(y + (j - (len(table.cols) - 1) / 2) * height, table.values[:, j], height, label=col)
-    ax.set_yticks(y, [label(r) for r in table.rows] if labels else table.rows, fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlabel(xlabel)
-    ax.set_title(title)
-    ax.legend(fontsize=8)
-    return ax
-
-
-def lines(ax: Axes, table: Table, title: str = "", xlabel: str = "", ylabel: str = "") -> Axes:
-    """One line per row of ``table`` over its (numeric) columns."""
-    x = [float(c) for c in table.cols]
-    for i, row in enumerate(table.rows):
-        ax.plot(x, table.values[i], marker="o", label=row)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3)
     return ax

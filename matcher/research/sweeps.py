@@ -73,8 +73,3 @@ def channel_grid(stemmers: Sequence[str] = ("sastrawi", "snowball")) -> list[dic
 
 def fusion_grid(fusions: Sequence[str] = FUSIONS, weights: Sequence[float] = DENSE_WEIGHTS) -> list[dict[str, Any]]:
     return [{"fusion": f, "dense_weight": w} for f in fusions for w in weights]
-
-
-def best(points: Iterable[Point], split: str = "dev") -> Point:
-    """The configuration with the highest nDCG on ``split`` (ties: the first evaluated)."""
-    return max((p for p in points if p.split == split), key=lambda p: p.ndcg)
