@@ -103,3 +103,22 @@ def test_a_ranker_trained_on_other_features_is_refused(tmp_path):
 def test_expected_calibration_error():
     assert expected_calibration_error(np.array([0.9, 0.9, 0.1, 0.1]), np.array([1, 1, 0, 0])) == pytest.approx(0.1)
     assert expected_calibration_error(np.array([0.5] * 4), np.array([1, 0, 1, 0])) == pytest.approx(0.0)
+
+
+def _flip(row: QueryRows) -> QueryRows:
+    """The same query with its grades turned upside down: a mentor who rejects exactly what fits."""
+    grades = 3 - row.grades
+    return QueryRows(row.gap_id, row.ids, row.features, grades, dict(zip(row.ids, grades.tolist(), strict=True)))
+
+
+def test_learn_never_adopts_a_worse_ranker():
+    from matcher.research.training import learn
+
+    rows, seed, holdout = _rows(5, 40), 0, 0.25
+    current = train_ranker(_rows(6, 40))
+    held = set(np.random.default_rng(seed).permutation(len(rows))[: int(round(holdout * len(rows)))].tolist())
+    poisoned = [row if i in held else _flip(row) for i, row in enumerate(rows)]  # training part only
+    report = learn(poisoned, current, holdout=holdout, seed=seed)
+    assert report.after < report.before and not report.adopted
+    honest = learn(rows, None, holdout=holdout, seed=seed)
+    assert honest.after >= honest.before and honest.adopted

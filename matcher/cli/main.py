@@ -152,7 +152,7 @@ def cmd_learn(args: argparse.Namespace) -> int:
     if len(rows) < 10:
         raise ConfigError(f"only {len(rows)} judged gaps match the catalogue in {m.settings.home}: give --gaps and "
                           "--qrels for its innovations, or record mentors' decisions first")
-    report = learn(m, rows, m.generation.ranker, holdout=args.holdout, seed=args.seed)
+    report = learn(rows, m.generation.ranker, holdout=args.holdout, seed=args.seed)
     print(f"held-out gaps: {report.held_out} (trained on {report.trained_on}); nDCG@10 {report.before:.4f} -> "
           f"{report.after:.4f}; calibration error {report.ece_before:.4f} -> {report.ece_after:.4f}")
     if not report.adopted:

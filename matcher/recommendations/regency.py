@@ -29,7 +29,6 @@ PRIORITY_WEIGHT = {1: 1.0, 2: 0.8, 3: 0.6}
 PARTS = ("relevance", "maturity", "recognition", "proximity", "similarity")  # a recommendation's score parts
 # The scoring stage of a regency list: its parts come weighted (RecommendOptions), so they are added up.
 REGENCY_SCORER: Scorer = LinearScorer(dict.fromkeys(PARTS, 1.0), name="relevance+priors")
-CONFIDENCE_SCALE = 10.0  # confidence 0..1 -> 0..10, the range of a good match's z-score
 RECOGNITION = {"top_45": 1.0, "top_99": 0.7, "iga": 0.4, "none": 0.0}
 MATURITY = {"penerapan": 1.0, "uji_coba": 0.3}
 
@@ -129,12 +128,6 @@ def _evidence(gap: Gap, m: Match) -> GapEvidence:
     return GapEvidence(gap.id, gap.text, gap.priority, m.score, m.dense, m.lexical, [], "", m.confidence, m.band)
 
 
-def _strength(m: Match) -> float:
-    """How well a match answers its gap, on the z-score scale the prior weights were tuned on: the fused
-    score, or with a learned ranker its calibrated confidence in tenths."""
-    return CONFIDENCE_SCALE * m.confidence if m.confidence is not None else m.score
-
-
 def is_good(m: Match, good_match: float) -> bool:
     """A match a mentor may rely on: band strong or medium, or (without a learned ranker) a fused score from
     ``good_match``."""
@@ -209,7 +202,7 @@ def recommend_many(
             w = PRIORITY_WEIGHT.get(gap.priority, 0.8)
             for m in matches:
                 evidence.setdefault(m.innovation.id, []).append(_evidence(gap, m))
-                weighted.setdefault(m.innovation.id, []).append(w * _strength(m))
+                weighted.setdefault(m.innovation.id, []).append(w * m.score)
                 invs[m.innovation.id] = m.innovation
         if not invs:
             out.append([])

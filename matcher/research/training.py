@@ -176,7 +176,7 @@ def _top10_calibration(model: RankerModel, rows: Sequence[QueryRows]) -> float:
     return expected_calibration_error(np.concatenate(conf), np.concatenate(rel)) if rows else 0.0
 
 
-def learn(matcher: Matcher, rows: Sequence[QueryRows], current: RankerModel | None, holdout: float = 0.25,
+def learn(rows: Sequence[QueryRows], current: RankerModel | None, holdout: float = 0.25,
           seed: int = 0) -> LearnReport:
     """Train a ranker on most of the judged gaps and compare it with ``current`` on the rest.
 
