@@ -136,12 +136,11 @@ def cmd_learn(args: argparse.Namespace) -> int:
     """Retrain the ranker from judgments and mentors' decisions; adopt it only if held-out results hold."""
     from matcher.data import loaders as corpus
     from matcher.errors import ConfigError
-    from matcher.research.evaluation import usable_judgments
-    from matcher.research.training import collect, decision_judgments, learn
+    from matcher.research.training import collect, decision_judgments, judged_gaps, learn
 
     m = _existing_matcher()
     gaps = corpus.load_gaps(Path(args.gaps or _bundled("gaps.jsonl")), m.regions)
-    judged = usable_judgments(gaps, m.catalog.innovations, corpus.load_qrels(Path(args.qrels or _bundled("eval/qrels.tsv"))))
+    judged = judged_gaps(gaps, m.catalog.innovations, corpus.load_qrels(Path(args.qrels or _bundled("eval/qrels.tsv"))))
     if args.split:
         split = corpus.load_split(Path(args.split_file or _bundled("eval/split.tsv")))
         judged = {g: js for g, js in judged.items() if split.get(g) == args.split}
