@@ -87,7 +87,7 @@ class Context:
             for w in symptom.phrase.split():
                 ts = frozenset(word_terms(w))
                 if ts:
-                    words.append(negations if ts & negations else ts)
+                    words.append(negations if w in NEGATIONS else ts)
             needs = tuple(dict.fromkeys(t for need in symptom.needs for t in word_terms(need)))
             self.patterns.append(_Pattern(symptom, tuple(words), needs))
             raw.setdefault(symptom.sector, set()).update(needs)
