@@ -5,8 +5,11 @@ them to innovation descriptions only when both sides reduce to the same terms, a
 back at the words the mentor wrote. Every policy below applies to gaps and innovations alike:
 
 - abbreviations (``lexicon.ACRONYMS``) stay as a term AND add their expansion's terms ("KTP" -> ktp, kartu,
-  tanda, duduk), so "KTP" meets "Kartu Tanda Penduduk" both ways; an ambiguous one (KIA, KK, TPA) adds every
-  sense. Variant spellings (``lexicon.ALIASES``: e-KTP, KTP-el, ektp) share one term;
+  tanda, duduk), so "KTP" meets "Kartu Tanda Penduduk" both ways. An ambiguous one (``lexicon.SENSES``: KIA,
+  KK, TTD) adds the sense whose sector fits the rest of the text (or the stated sector), and every sense when
+  nothing decides. Variant spellings (``lexicon.ALIASES``: e-KTP, KTP-el, ektp) share one term;
+- a gap's symptoms (``lexicon.THESAURUS``: "ibu hamil melahirkan di rumah") add the terms of the needs they
+  point to ("persalinan di fasilitas kesehatan"), as :class:`Need` entries of :meth:`Analyzer.analyze`;
 - informal short forms and misspellings (``lexicon.SHORT_FORMS``) are replaced ("yg" -> "yang"), never kept;
 - negations ("tidak", "belum", "kurang") are kept: in a gap they name the problem. Drop them with
   ``Analyzer(stopwords=STOPWORDS | NEGATIONS)``;
@@ -21,15 +24,18 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Literal
 
+from matcher.engine.context import Choice, Context, Option
 from matcher.engine.lexicon import (
     ABBREVIATIONS,
     ACRONYMS,
     AFFIXES,
     ALIASES,
     NEGATIONS,
+    SENSES,
     SHORT_FORMS,
     STOPWORDS,
     UNITS,
@@ -37,7 +43,7 @@ from matcher.engine.lexicon import (
 from matcher.errors import ConfigError, StoreError
 
 __all__ = [
-    "ABBREVIATIONS", "NEGATIONS", "STOPWORDS", "Analyzer", "Stemmer", "Token", "expand_abbreviations",
+    "ABBREVIATIONS", "NEGATIONS", "STOPWORDS", "Analyzer", "Need", "Stemmer", "Token", "expand_abbreviations",
     "normalize", "tokenize",
 ]
 
@@ -141,6 +147,16 @@ class Token:
     start: int
     end: int
     norm: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Need(Token):
+    """Terms a symptom of the text points to (``lexicon.THESAURUS``), not words of the text: ``surface`` is the
+    symptom as written (``text[start:end]``), ``symptom`` the thesaurus phrase it matched, ``sector`` its sector.
+    An explanation shows a match through it as "surface ↔ need word"."""
+
+    symptom: str = ""
+    sector: str = ""
 
 
 _TOKEN_RE = re.compile(
@@ -314,36 +330,66 @@ class Analyzer:
         if isinstance(sw, str):
             raise ConfigError("stopwords must be True, False or a collection of words, not a string")
         self.stop_ = STOPWORDS if sw is True else frozenset(normalize(w) for w in sw) if sw else frozenset()
-        self.cache_: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.cache_: dict[tuple[str, str], tuple[str, ...] | Choice] = {}
+        self.senses_ = bool(SENSES) and self.expand
+        self.context_ = Context(lambda phrase: self._phrase_terms(phrase, lookup=True))
 
-    def terms(self, text: str) -> list[str]:
-        """Lexical terms of one text, in text order (repeats kept: BM25 counts them)."""
-        return self.terms_many([text])[0]
+    def terms(self, text: str, sector: str | None = None, needs: bool = False) -> list[str]:
+        """Lexical terms of one text, in text order (repeats kept: BM25 counts them).
 
-    def terms_many(self, texts: Iterable[str]) -> list[list[str]]:
-        """Lexical terms of each text: a list aligned with ``texts``."""
+        ``sector`` (a ``records.SECTORS`` code) is the text's stated sector: it decides an ambiguous
+        abbreviation that has a sense there. ``needs`` adds the need terms of the symptoms it describes (at the
+        end), as :meth:`analyze` does for a gap.
+        """
+        return self.terms_many([text], None if sector is None else [sector], needs)[0]
+
+    def terms_many(self, texts: Iterable[str], sectors: Iterable[str | None] | None = None,
+                   needs: bool = False) -> list[list[str]]:
+        """Lexical terms of each text: a list aligned with ``texts`` (and with ``sectors``, when given)."""
         self._ready()
-        get = self._token_terms
+        get, resolve = self._token_terms, self.context_.resolve
+        texts = list(texts)
+        hints = [None] * len(texts) if sectors is None else list(sectors)
         out = []
-        for text in texts:
-            doc: list[str] = []
-            for kind, norm, _, _ in _spans(_fold(text)[0]):
-                doc.extend(get(kind, norm))
+        for text, sector in zip(texts, hints, strict=True):
+            entries = [get(kind, norm) for kind, norm, _, _ in _spans(_fold(text)[0])]
+            tokens = resolve(entries, sector) if Choice in map(type, entries) else entries
+            doc = list(chain.from_iterable(tokens))
+            if needs:
+                doc += [t for m in self.context_.symptoms(tokens) for t in m.terms]
             out.append(doc)
         return out
 
-    def analyze(self, text: str) -> Analysis:
-        """Each original token with the terms it produced (an expansion's terms stay with the abbreviation).
+    def analyze(self, text: str, sector: str | None = None, needs: bool = True) -> Analysis:
+        """Each original token with the terms it produced (an expansion's terms stay with the abbreviation),
+        then a :class:`Need` for each symptom found (unless ``needs`` is False) with the need terms it adds.
 
-        Concatenating the term lists gives ``terms(text)``; tokens that produce nothing (stopwords) are kept.
+        Concatenating the term lists gives ``terms(text, sector, needs)``; tokens that produce nothing
+        (stopwords) are kept. This is the analysis of a gap statement: ``sector`` is its stated sector.
         """
         self._ready()
         s, offsets = _fold(text)
-        out = []
-        for kind, norm, a, b in _spans(s):
+        spans = _spans(s)
+        entries = [self._token_terms(kind, norm) for kind, norm, _, _ in spans]
+        tokens = self.context_.resolve(entries, sector) if Choice in map(type, entries) else entries
+        out: Analysis = []
+        places = []
+        for (_, norm, a, b), ts in zip(spans, tokens, strict=True):
             start, end = _original(offsets, a, b)
-            out.append((Token(text[start:end], start, end, norm), list(self._token_terms(kind, norm))))
+            places.append((start, end))
+            out.append((Token(text[start:end], start, end, norm), list(ts)))
+        if needs:
+            for m in self.context_.symptoms(tokens):
+                start, end = places[m.first][0], places[m.last][1]
+                need = Need(text[start:end], start, end, normalize(text[start:end]), m.symptom.phrase,
+                            m.symptom.sector)
+                out.append((need, list(m.terms)))
         return out
+
+    def expansions(self, text: str, sector: str | None = None) -> list[tuple[Need, list[str]]]:
+        """The symptoms found in ``text``, each with the need terms it adds (the :class:`Need` part of
+        :meth:`analyze`)."""
+        return [(tok, ts) for tok, ts in self.analyze(text, sector) if isinstance(tok, Need)]
 
     def save_cache(self, path: str | Path) -> Path:
         """Save the stem cache (plain JSON) so the index can ship it."""
@@ -356,66 +402,98 @@ class Analyzer:
         self.stemmer_.load_cache(path)
         return self
 
-    def _token_terms(self, kind: str, norm: str) -> tuple[str, ...]:
+    def _token_terms(self, kind: str, norm: str) -> tuple[str, ...] | Choice:
+        """The terms of one token, or a :class:`Choice` when it is an ambiguous abbreviation (cached)."""
         key = (kind, norm)
         got = self.cache_.get(key)
         if got is None:
-            if kind == "n":
+            if kind == "n":  # "500 KK": a unit may be an ambiguous abbreviation too
+                m = _NUMBER.fullmatch(norm)
+                unit = m.group(2) if m and m.group(2) in UNITS else None
+                ambiguous = self._ambiguous(unit) if unit and self.senses_ else None
+                if ambiguous is not None:
+                    got = self.cache_[key] = self._choice(norm, ambiguous, self._number_terms)
+                    return got
                 terms = self._number_terms(norm)
-            elif kind == "d":
-                terms = self._word_terms(norm if norm in ABBREVIATIONS else norm.replace(".", ""))
             else:
-                terms = self._word_terms(norm)
+                w = norm if kind == "w" or norm in ABBREVIATIONS else norm.replace(".", "")
+                ambiguous = self._ambiguous(w) if self.senses_ else None
+                if ambiguous is not None:
+                    got = self.cache_[key] = self._choice(w, ambiguous, self._word_terms)
+                    return got
+                terms = self._word_terms(w)
             got = self.cache_[key] = tuple(terms)
         return got
 
-    def _word_terms(self, w: str, lookup: bool = True) -> list[str]:
+    @staticmethod
+    def _ambiguous(w: str) -> str | None:
+        """The ambiguous abbreviation ``w`` stands for, alone or as a part of a hyphenated form."""
+        if w in STOPWORDS:
+            return None
+        key = ALIASES.get(w, w)
+        if key in SENSES:
+            return key
+        if key in ACRONYMS or w in SHORT_FORMS or "-" not in w:
+            return None
+        return next((ALIASES.get(p, p) for p in w.split("-") if ALIASES.get(p, p) in SENSES), None)
+
+    def _choice(self, w: str, key: str, terms: Callable[..., list[str]]) -> Choice:
+        """``w`` (an ambiguous ``key``, or a form holding it) with its terms in each sense, by ``terms``."""
+        options = tuple(Option(expansion, sectors, cues, tuple(terms(w, sense=(key, expansion))))
+                        for expansion, sectors, cues in self.context_.options(key))
+        return Choice(key, options, tuple(terms(w)))
+
+    def _word_terms(self, w: str, lookup: bool = True, sense: tuple[str, str] | None = None) -> list[str]:
+        """Terms of one word; ``sense`` = (abbreviation, expansion) takes that sense of an ambiguous one."""
         if w in self.stop_:
             return []
         if lookup:
             key = ALIASES.get(w, w)
             if key in ACRONYMS:
-                return self._acronym_terms(key)
+                return self._acronym_terms(key, sense)
             if w in SHORT_FORMS:
                 return self._phrase_terms(SHORT_FORMS[w])
         if "-" in w:
-            return self._compound_terms(w, lookup)
+            return self._compound_terms(w, lookup, sense)
         if "'" in w:
-            return self._word_terms(w.replace("'", ""), lookup)
+            return self._word_terms(w.replace("'", ""), lookup, sense)
         if m := _REDUP.fullmatch(w):
-            return self._word_terms(m.group(1), lookup)
+            return self._word_terms(m.group(1), lookup, sense)
         if (m := _SOLID_UNIT.fullmatch(w)) and m.group(2) in UNITS:
             return self._number_terms(f"{m.group(1)} {m.group(2)}")
         if len(w) < 2 or w.isdigit():
             return []
         return [self.stemmer_.stem(w) if w.isascii() and w.isalpha() else w]
 
-    def _acronym_terms(self, key: str) -> list[str]:
-        """The abbreviation's own term, the abbreviations inside it (ktp-el -> ktp), then its expansion."""
+    def _acronym_terms(self, key: str, sense: tuple[str, str] | None = None) -> list[str]:
+        """The abbreviation's own term, the abbreviations inside it (ktp-el -> ktp), then its expansion (one
+        sense when ``sense`` names this key, else every sense). Negations inside an expansion ("penyakit tidak
+        menular") are left out: they are no sign of a problem there."""
         out = [key.replace(" ", "_")]
         if "-" in key or " " in key:
             out += [p for p in re.split(r"[- ]", key) if ALIASES.get(p, p) in ACRONYMS]
         if self.expand:
-            out += self._phrase_terms(ACRONYMS[key])
+            expansion = sense[1] if sense is not None and sense[0] == key else ACRONYMS[key]
+            out += [t for t in self._phrase_terms(expansion) if t not in NEGATIONS]
         return _dedupe(out)
 
-    def _phrase_terms(self, phrase: str) -> list[str]:
+    def _phrase_terms(self, phrase: str, lookup: bool = False) -> list[str]:
         out: list[str] = []
-        for w in phrase.replace("/", " ").split():
-            out += self._word_terms(w, lookup=False)
+        for w in phrase.replace("/", " ").replace(",", " ").split():
+            out += self._word_terms(w, lookup=lookup)
         return _dedupe(out)
 
-    def _compound_terms(self, w: str, lookup: bool) -> list[str]:
+    def _compound_terms(self, w: str, lookup: bool, sense: tuple[str, str] | None = None) -> list[str]:
         """Hyphenated forms: 'anak-anak' -> anak, 'ber-KTP' -> ktp..., 'e-kinerja' -> elektronik, kinerja."""
         parts = [p for p in w.split("-") if p]
         out: list[str] = []
         for k, part in enumerate(parts):
             if part in AFFIXES:
                 continue
-            out += self._word_terms("elektronik" if k == 0 and part == "e" else part, lookup)
+            out += self._word_terms("elektronik" if k == 0 and part == "e" else part, lookup, sense)
         return _dedupe(out)
 
-    def _number_terms(self, norm: str) -> list[str]:
+    def _number_terms(self, norm: str, sense: tuple[str, str] | None = None) -> list[str]:
         m = _NUMBER.fullmatch(norm)
         if not m or not m.group(2) or m.group(2) not in UNITS:
             return []  # bare numbers, years, amounts: no matching signal
@@ -423,7 +501,7 @@ class Analyzer:
         value = value.replace(".", "") if _THOUSANDS.fullmatch(value) else value.replace(",", ".")
         name = UNITS[unit]
         return _dedupe([f"{value}_{name.replace(' ', '_')}",
-                        *(self._word_terms(unit) or self._phrase_terms(name))])
+                        *(self._word_terms(unit, sense=sense) or self._phrase_terms(name))])
 
 
 # --- rewriting for the dense encoder -------------------------------------------------------------------------
