@@ -23,6 +23,7 @@ import numpy as np
 from matcher.config import Settings, fingerprint, get_settings
 from matcher.data.records import Gap, Innovation
 from matcher.data.regions import Regions
+from matcher.engine import lexicon
 from matcher.engine.catalog import Catalog, Filters
 from matcher.engine.encoders import Encoder, load_encoder
 from matcher.engine.explain import Explainer
@@ -63,12 +64,12 @@ class Matcher:
         self._store = Store(s.home)
         analyzer = self.analyzer = Analyzer(stemmer=s.stemmer)
         # stored gap statements are ranked again on every recommendation request: keep their analyses
-        self.analyze: Callable[[str], Analysis] = lru_cache(maxsize=4096)(analyzer.analyze)
+        self.analyze: Callable[..., Analysis] = lru_cache(maxsize=4096)(analyzer.analyze)
         self.embedder = Embedder(self._store.embeddings, encoder,
                                  lambda: load_encoder(s.model, s.batch_size, s.query_prompt, s.passage_prompt),
                                  embed_title=s.embed_title)
-        self._writer = IndexWriter(self._store, analyzer, self.embedder, fingerprint(s, "index"), s.ann_threshold,
-                                   s.ivf_nprobe)
+        built_with = {**fingerprint(s, "index"), "lexicon": lexicon.digest()}  # what an index depends on
+        self._writer = IndexWriter(self._store, analyzer, self.embedder, built_with, s.ann_threshold, s.ivf_nprobe)
         self._reader = GenerationReader(self._store, analyzer, s.ivf_nprobe, self._check_built_alike)
         self._explainer = Explainer(analyzer)
         self.searcher = Searcher(self.analyze, self._explainer, self._scorer, s.candidates)

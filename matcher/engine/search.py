@@ -48,11 +48,11 @@ class Match:
 class Searcher:
     """Ranks query texts against a :class:`Generation`.
 
-    ``analyze`` maps a text to its analysis (the caller may cache it), ``scorer`` gives the scoring stage of a
+    ``analyze`` maps a text (and its stated sector) to its analysis (the caller may cache it), ``scorer`` gives the scoring stage of a
     channel choice, ``candidates`` is how many each channel contributes before scoring.
     """
 
-    def __init__(self, analyze: Callable[[str], Analysis], explainer: Explainer,
+    def __init__(self, analyze: Callable[..., Analysis], explainer: Explainer,
                  scorer: Callable[[Channels, Generation], Scorer], candidates: int = 100):
         self.analyze, self.explainer, self.scorer, self.candidates = analyze, explainer, scorer, candidates
 
@@ -125,7 +125,7 @@ class Searcher:
         if n_allowed == 0:
             return None
         depth = min(max(self.candidates, k), n_allowed)
-        analysis = self.analyze(text)
+        analysis = self.analyze(text, sector)
         lex_all = generation.lexical.scores([t for _, ts in analysis for t in ts])[generation.lexical_pos]
         positions = self._candidates(generation, qvec, lex_all, dense_all, allowed, depth, n_allowed, channels)
         dense = dense_all[positions] if dense_all is not None else generation.vectors_at(positions) @ qvec

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from matcher.engine.context import Choice, Context, Option
 from matcher.engine.lexicon import (
@@ -353,7 +353,7 @@ class Analyzer:
         out = []
         for text, sector in zip(texts, hints, strict=True):
             entries = [get(kind, norm) for kind, norm, _, _ in _spans(_fold(text)[0])]
-            tokens = resolve(entries, sector) if Choice in map(type, entries) else entries
+            tokens = resolve(entries, sector) if Choice in map(type, entries) else cast(list[tuple[str, ...]], entries)
             doc = list(chain.from_iterable(tokens))
             if needs:
                 doc += [t for m in self.context_.symptoms(tokens) for t in m.terms]
@@ -371,7 +371,8 @@ class Analyzer:
         s, offsets = _fold(text)
         spans = _spans(s)
         entries = [self._token_terms(kind, norm) for kind, norm, _, _ in spans]
-        tokens = self.context_.resolve(entries, sector) if Choice in map(type, entries) else entries
+        tokens = (self.context_.resolve(entries, sector) if Choice in map(type, entries)
+                  else cast(list[tuple[str, ...]], entries))
         out: Analysis = []
         places = []
         for (_, norm, a, b), ts in zip(spans, tokens, strict=True):

@@ -11,6 +11,7 @@ joined by " / ", which the dense rewrite shows.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -289,3 +290,13 @@ AFFIXES: frozenset[str] = LEXICON.affixes
 SENSES: dict[str, tuple[Sense, ...]] = LEXICON.senses
 SECTOR_WORDS: dict[str, tuple[str, ...]] = LEXICON.sector_words
 THESAURUS: tuple[Symptom, ...] = LEXICON.thesaurus
+
+
+def digest(folder: Path | str = FOLDER) -> str:
+    """A hash of every word-list file: the analyser's terms depend on them, so an index records it and a
+    change of the lists makes the next ``matcher index`` re-analyse every text (vectors stay cached)."""
+    h = hashlib.sha256()
+    for path in sorted(Path(folder).rglob("*")):
+        if path.suffix in (".tsv", ".txt"):
+            h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
