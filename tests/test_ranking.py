@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from matcher.engine.catalog import Catalog, Filters
-from matcher.engine.ranker import FEATURES, LearnedScorer, RankerModel
+from matcher.engine.ranker import LearnedScorer, RankerModel
 from matcher.engine.scoring import Features
 from matcher.engine.sectors import SectorModel
 from matcher.errors import StoreError
-from matcher.research.training import QueryRows, expected_calibration_error, train_ranker
+from matcher.research.training import DEFAULT_FEATURES, QueryRows, expected_calibration_error, train_ranker
 
 
 def _inv(mini, i, **changes):
@@ -81,7 +81,7 @@ def test_the_learned_ranker_is_deterministic_for_a_seed_and_learns_the_signal():
     assert a == b
     assert a.training["cv_ndcg@10"] > a.training["cv_ndcg@10_zscore"]
     weights = a.weights()
-    assert weights["sector_p"] > 0 and set(weights) == set(FEATURES)
+    assert weights["sector_p"] > 0 and set(weights) == set(DEFAULT_FEATURES)
     conf = a.confidence(np.array([-20.0, 0.0, 20.0]))
     assert 0.0 <= conf[0] <= conf[1] <= conf[2] <= 1.0
 
