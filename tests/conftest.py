@@ -6,11 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers.paths import FIXTURES
 
 from matcher.config import Settings
 from matcher.engine.encoders import E5Encoder
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(scope="session")

@@ -38,9 +38,10 @@ from typing import Any
 
 import httpx
 import pytest
-from live_server import LiveServer, free_port, service_app
+from helpers.cli import INDEX_MINI, run
+from helpers.live_server import LiveServer, free_port, service_app
+from helpers.paths import FIXTURES
 from openpyxl import load_workbook
-from test_reliability import FIXTURES, INDEX_MINI, run
 
 from matcher.store.accounts import Accounts
 from matcher.store.database import Store

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.cli import INDEX_MINI, run
+from helpers.paths import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,7 +33,6 @@ from matcher.data.loaders import load_gaps, load_innovations, load_qrels
 from matcher.data.records import Gap, Innovation, Judgment
 from matcher.errors import ValidationError
 
-FIXTURES = Path(__file__).parent / "fixtures"
 FUZZ = settings(max_examples=150, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -211,14 +212,6 @@ def test_fuzz_reaches_both_outcomes(tmp_path, regions):
 
 # ---- CLI helpers ----------------------------------------------------------------------------------------------
 
-def run(args: list[str], home: Path) -> subprocess.CompletedProcess:
-    environ = {**os.environ, "MATCHER_HOME": str(home)}
-    return subprocess.run([sys.executable, "-m", "matcher.cli", *args], capture_output=True, text=True,
-                          env=environ, timeout=300)
-
-
-INDEX_MINI = ["index", "--innovations", str(FIXTURES / "mini_innovations.jsonl"),
-              "--gaps", str(FIXTURES / "mini_gaps.jsonl")]
 QUERIES = ["bumil di pulau kecil susah dirujuk, tidak ada perahu", "akta kelahiran bayi baru lahir"]
 
 

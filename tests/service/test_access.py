@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.routing import iter_route_contexts  # included routers are resolved lazily: reach them here
-from live_server import LiveServer, assert_error, service_app, service_home
+from helpers.live_server import LiveServer, assert_error, service_app, service_home
 from openpyxl import load_workbook
 from starlette.routing import Mount, Route
 

@@ -13,7 +13,7 @@ import time
 
 import httpx
 import pytest
-from live_server import LiveServer, assert_error, auth, free_port, running_service, service_app
+from helpers.live_server import LiveServer, assert_error, auth, free_port, running_service, service_app
 
 from matcher.config import Settings
 from matcher.data.loaders import Innovation
