@@ -41,11 +41,6 @@ ROWS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def regions() -> Regions:
-    return Regions.load()
-
-
 # --- file writers: real small files as people make them -----------------------------------------------------
 
 
