@@ -8,7 +8,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install install-dev notebooks browser run test lint bench clean
+.PHONY: install install-dev notebooks browser run test test-fast lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ notebooks: $(VENV)/.installed-notebooks
 
 test: install-dev browser
 	$(BIN)/python -m pytest -q
+
+# The inner loop: no real encoder, server or browser (tests/conftest.py marks those slow). CI runs `make test`.
+test-fast: install-dev
+	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: install-dev
 	$(BIN)/ruff check matcher service tests benchmarks

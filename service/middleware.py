@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -104,8 +105,8 @@ class RateLimit:
     scrypt per allowed request, so at most ``per_minute`` per address and minute. Counts live in this process:
     N workers allow up to N times the limit."""
 
-    def __init__(self, app: ASGIApp, per_minute: int):
-        self.app, self.per_minute = app, per_minute
+    def __init__(self, app: ASGIApp, per_minute: int, clock: Callable[[], float] = time.time):  # tests inject a clock
+        self.app, self.per_minute, self.clock = app, per_minute, clock
         self._window = 0
         self._counts: dict[str, int] = {}
         self._lock = threading.Lock()
@@ -136,7 +137,7 @@ class RateLimit:
         key = self.api_key(scope)
         account = known_account(scope, key)
         who = "this API key" if account else "this address"
-        retry = self.hit(f"key {account.key_id}" if account else f"address {self.client(scope)}", time.time())
+        retry = self.hit(f"key {account.key_id}" if account else f"address {self.client(scope)}", self.clock())
         if retry is not None:
             exc = RateLimitError(f"more than {self.per_minute} requests in a minute from {who}; "
                                  f"try again in {retry} s", retry)

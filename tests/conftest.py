@@ -1,4 +1,9 @@
-"""Shared fixtures: the tiny hand-labelled Indonesian corpus, and a real store built from it once per session."""
+"""Shared fixtures: the tiny hand-labelled Indonesian corpus, and a real store built from it once per session.
+
+Tiers: a test that loads the real encoder (``e5_encoder``, and so every store, matcher and live-server fixture,
+which all depend on it) or drives a browser is marked ``slow`` here, at collection; tests that run the CLI in a
+subprocess are marked by hand. ``make test-fast`` runs ``pytest -m "not slow"``; ``make test`` runs them all.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,36 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers.paths import FIXTURES
 
 from matcher.config import Settings
 from matcher.engine.encoders import E5Encoder
 
-FIXTURES = Path(__file__).parent / "fixtures"
+# Fixtures that make every test using them (directly or through another fixture) slow.
+SLOW_FIXTURES = {"e5_encoder", "browser"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _the_fast_tier_never_loads_the_encoder(request):
+    """When slow tests are deselected (``-m "not slow"``), loading the real encoder in this process fails, even
+    from a module fixture: a test that needs it and escaped the marking above shows up instead of slowing the tier."""
+    if "not slow" not in (request.config.getoption("markexpr") or ""):
+        yield
+        return
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the fast tier loaded the real encoder: use the e5_encoder fixture, or mark the test slow")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(E5Encoder, "__init__", refuse)
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from matcher.engine import lexicon
 from matcher.engine.lexicon import FOLDER, LexiconError, load
 from matcher.errors import Problem
 
-SNAPSHOT = Path(__file__).parent / "fixtures" / "lexicon_snapshot.json"
+SNAPSHOT = Path(__file__).parents[1] / "fixtures" / "lexicon_snapshot.json"
 
 
 # --- the shipped files ---------------------------------------------------------------------------------------

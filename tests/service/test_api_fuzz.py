@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 import schemathesis
-from live_server import LiveServer, service_app, service_home
+from helpers.live_server import LiveServer, service_app, service_home
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,

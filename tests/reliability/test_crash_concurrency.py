@@ -11,8 +11,8 @@
 4. Shortlist decisions POSTed at once by several mentor accounts to a two-worker server all persist.
 5. A second `matcher index` while one holds the writer lock is refused at once with a one-line message.
 
-Kill points inside a process are injected the way test_reliability.py does it for `matcher index`: a small
-wrapper script patches one step to SIGKILL its own process, then runs the real CLI (``_HOOK``).
+Kill points inside a process are injected as in test_reliability.py: a small wrapper script patches one step
+to SIGKILL its own process, then runs the real CLI (``helpers.kills``).
 """
 
 from __future__ import annotations
@@ -38,80 +38,23 @@ from typing import Any
 
 import httpx
 import pytest
-from live_server import LiveServer, free_port, service_app
+from helpers.cli import INDEX_MINI, run
+from helpers.files import tree
+from helpers.kills import hooked as _hooked
+from helpers.live_server import LiveServer, free_port, service_app
+from helpers.paths import FIXTURES
 from openpyxl import load_workbook
-from test_reliability import FIXTURES, INDEX_MINI, run
 
 from matcher.store.accounts import Accounts
 from matcher.store.database import Store
 
 pytestmark = pytest.mark.slow
 
-# Runs the real CLI after patching one step to SIGKILL the process (or, for "hold", to wait inside the lock).
-#   argv: point arg cli-args...
-_HOOK = r"""
-import os, signal, sys, time
-from pathlib import Path
-from matcher.batch import run as batch
-from matcher.cli import main
-from matcher.store.generations import Generations
-from matcher.store.records import InnovationRepository
-from matcher.store.writer import IndexWriter
-point, arg = sys.argv[1], sys.argv[2]
-calls = 0
-def die():
-    os.kill(os.getpid(), signal.SIGKILL)
-def on_nth_call(owner, name, before):
-    original = getattr(owner, name)
-    def wrapped(*a, **k):
-        global calls
-        calls += 1
-        if before and calls == int(arg):
-            die()
-        result = original(*a, **k)
-        if calls == int(arg):
-            die()
-        return result
-    setattr(owner, name, wrapped)
-STEPS = {
-    "locked": (InnovationRepository, "hashes"),          # first read under the writer lock; nothing written
-    "new_generation": (Generations, "new"),     # empty generation folder made
-    "write_generation": (IndexWriter, "_write_generation"),  # index files written, records not committed
-    "commit_generation": (Generations, "commit"),      # pointer set inside the open transaction
-}
-if point in STEPS:
-    on_nth_call(*STEPS[point], before=False)
-elif point == "prune":      # committed; killed before the old generation is pruned (and before any answer)
-    on_nth_call(Generations, "prune", before=True)
-elif point == "part":       # batch: after the arg-th region part is on disk
-    on_nth_call(batch, "atomic_write_text", before=False)
-elif point == "replace":    # a file wholly written to its temporary name, killed before the rename
-    real_replace = os.replace
-    def replace(src, dst, *a, **k):
-        if os.path.basename(dst) == arg:
-            die()
-        return real_replace(src, dst, *a, **k)
-    os.replace = replace
-elif point == "hold":       # hold the writer lock until the file arg exists
-    original = Generations.new
-    def holding(self):
-        Path(arg + ".holding").touch()
-        deadline = time.monotonic() + 120
-        while not Path(arg).exists() and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return original(self)
-    Generations.new = holding
-sys.exit(main(sys.argv[3:]))
-"""
 NO_LIMIT = {"MATCHER_RATE_LIMIT_PER_MINUTE": "1000000"}
 
 
 def _env(home: Path) -> dict[str, str]:
     return {**os.environ, "MATCHER_HOME": str(home), **NO_LIMIT}
-
-
-def _hooked(point: str, arg: str, args: list[str]) -> list[str]:
-    return [sys.executable, "-c", _HOOK, point, arg, *args]
 
 
 def _check(home: Path) -> int:
@@ -335,12 +278,8 @@ PLAN = "75.02_EVIL-1.docx"
 # (point, argument, parts on disk when killed)
 BATCH_KILLS = [("part", "1", 1), ("part", "3", 3), ("part", "5", 5), ("replace", "recommendations.xlsx", 6),
                ("replace", "report-75-gorontalo.html", 6), ("replace", PLAN, 6), ("replace", "summary.json", 6)]
-BATCH_DELAYS = [0.6, 0.8, 1.0]
+BATCH_DELAYS = [0.3, 0.6, 0.9]  # fractions of an uninterrupted run's wall time
 TMP = re.compile(r"^\.(.+)\.\d+\.[0-9a-f]+\.tmp$")  # matcher.batch.files.atomic_write_bytes' temporary names
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _assert_whole(path: Path) -> None:
@@ -408,11 +347,21 @@ def test_sigkill_during_batch_resumes_to_the_same_files(batch_home, batch_refere
 
 
 def test_sigkill_after_delays_during_batch_resumes(batch_home, batch_reference, tmp_path):
-    outcomes = {}
-    for delay in BATCH_DELAYS:
-        out = tmp_path / f"out-{delay}"
-        proc = subprocess.Popen([sys.executable, "-m", "matcher.cli", *BATCH, "--out", str(out)],
+    """SIGKILL at fractions of an uninterrupted run's time (measured here, so the kills land inside the run on a
+    fast machine and on a slow one); at least one run must really be killed."""
+
+    def start(out: Path) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "matcher.cli", *BATCH, "--out", str(out)],
                                 env=_env(batch_home), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    started = time.monotonic()
+    assert start(tmp_path / "out-whole").wait(timeout=300) == 0
+    whole = time.monotonic() - started
+    outcomes = {}
+    for fraction in BATCH_DELAYS:
+        delay = round(fraction * whole, 2)
+        out = tmp_path / f"out-{fraction}"
+        proc = start(out)
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)  # a no-op if it already finished
         proc.wait(timeout=60)
@@ -422,7 +371,9 @@ def test_sigkill_after_delays_during_batch_resumes(batch_home, batch_reference, 
             if path.is_file() and not TMP.match(path.name):
                 _assert_whole(path)
         _resume(batch_home, out, batch_reference, None)
-    print("batch kill delays:", outcomes)
+    kills = sum(outcome.startswith("killed") for outcome in outcomes.values())
+    print(f"{kills} of {len(BATCH_DELAYS)} batch runs killed (a whole run took {whole:.2f} s):", outcomes)
+    assert kills >= 1, f"no batch run was killed (a whole run took {whole:.2f} s): {outcomes}"
 
 
 # ---- 3. queries during re-index -----------------------------------------------------------------------------

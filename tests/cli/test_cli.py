@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from helpers.cli import run
+from helpers.paths import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def run(args: list[str], home: Path, **env: str) -> subprocess.CompletedProcess:
-    environ = {**os.environ, "MATCHER_HOME": str(home), **env}
-    return subprocess.run([sys.executable, "-m", "matcher.cli", *args], capture_output=True, text=True,
-                          env=environ, timeout=300)
+pytestmark = pytest.mark.slow  # every test runs the CLI in a subprocess, most load the encoder
 
 
 @pytest.fixture(scope="module")

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from docx import Document
+from helpers.cli import run as _cli
 
 from matcher.batch.plan import PHASES, answered_gaps, draft_plan, write_plan
 from matcher.batch.run import run_batch
@@ -116,12 +114,6 @@ def test_batch_writes_one_plan_per_shortlisted_pair(batch_matcher, tmp_path):
     batch_matcher.decisions.add("75.01", "M1", "rejected")
     again = run_batch(batch_matcher, ["75.01", "75.03"], 3, tmp_path / "out", plans=True)
     assert again.plans == ["plans/75.03_M3.docx"] and not (tmp_path / "out/plans/75.01_M1.docx").exists()
-
-
-def _cli(args: list[str], home: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "MATCHER_HOME": str(home)}
-    return subprocess.run([sys.executable, "-m", "matcher.cli", *args], capture_output=True, text=True, env=env,
-                          timeout=300)
 
 
 def test_cli_plan(shortlisted, tmp_path):

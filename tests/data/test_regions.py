@@ -17,11 +17,6 @@ from matcher.errors import AmbiguousError, NotFoundError
 REGIONS_DIR = Settings().corpus_dir / "regions"
 
 
-@pytest.fixture(scope="module")
-def regions() -> Regions:
-    return Regions.load()
-
-
 def _twins(regions: Regions) -> dict[str, list[Region]]:
     by_name: dict[str, list[Region]] = defaultdict(list)
     for r in regions:

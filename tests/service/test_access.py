@@ -32,7 +32,8 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.routing import iter_route_contexts  # included routers are resolved lazily: reach them here
-from live_server import LiveServer, assert_error, service_app, service_home
+from helpers.clock import FakeClock, with_clock
+from helpers.live_server import LiveServer, assert_error, service_app, service_home
 from openpyxl import load_workbook
 from starlette.routing import Mount, Route
 
@@ -78,14 +79,17 @@ WRITE_ROUTES, READ_ROUTES = app_routes()
 
 # ---- servers -------------------------------------------------------------------------------------------------
 @contextlib.contextmanager
-def serve(source: Path, home: Path, encoder, regions, **settings) -> Iterator[LiveServer]:
-    """A live server over a copy of ``source`` with keys for mentor, admin, mentor2 and a removed account."""
+def serve(source: Path, home: Path, encoder, regions, clock: FakeClock | None = None,
+          **settings) -> Iterator[LiveServer]:
+    """A live server over a copy of ``source`` with keys for mentor, admin, mentor2 and a removed account
+    (and its rate limit on ``clock``, when given)."""
     home, keys = service_home(source, home)
     accounts = Accounts(Store(home))
     keys["removed"] = accounts.add("gone", "mentor")[1]
     accounts.remove("gone")
-    with LiveServer(service_app(home, encoder, regions, **settings)) as server:
-        server.keys, server.home = keys, home
+    app = service_app(home, encoder, regions, **settings)
+    with LiveServer(with_clock(app, clock) if clock else app) as server:
+        server.keys, server.home, server.clock = keys, home, clock
         yield server
 
 
@@ -313,15 +317,11 @@ def test_a_wrong_secret_for_a_real_key_id_is_refused_in_constant_time(servers, m
 
 
 # ---- 3. the rate limit ---------------------------------------------------------------------------------------
-def fresh_minute() -> None:
-    """The limit counts per clock minute: start a test early in one so its requests share a window."""
-    if time.time() % 60 > 50:
-        time.sleep(60.2 - time.time() % 60)
-
-
 @pytest.fixture
 def limited(_mini_home, tmp_path, e5_encoder, regions) -> Iterator[LiveServer]:
-    with serve(_mini_home, tmp_path / "home", e5_encoder, regions, rate_limit_per_minute=3) as server:
+    """Limited to 3 a minute, on a clock standing 5 s into a minute (the requests of a test share one window)."""
+    with serve(_mini_home, tmp_path / "home", e5_encoder, regions, clock=FakeClock(60 * 1_000 + 5),
+               rate_limit_per_minute=3) as server:
         yield server
 
 
@@ -331,7 +331,6 @@ def assert_limited(r: httpx.Response, who: str) -> None:
 
 
 def test_each_valid_key_has_its_own_budget(limited):
-    fresh_minute()
     get = lambda role: call(limited, "GET", "/provinces", role)  # noqa: E731
     for role in ("mentor", "mentor2"):  # two mentors behind one address
         statuses = [get(role).status_code for _ in range(4)]  # the first, not yet known, counts on the address
@@ -343,13 +342,14 @@ def test_each_valid_key_has_its_own_budget(limited):
     assert call(limited, "GET", "/regions/81.03", "admin").status_code == 429  # a new key starts on the address
     assert get("mentor").status_code == 429  # still over its own budget
     assert httpx.get(limited.url + "/health").status_code == 200  # health checks are never limited
+    limited.clock.advance(55)  # the next minute: every budget is whole again
+    assert get("mentor").status_code == 200 and get("none").status_code == 200
 
 
 def test_made_up_keys_share_the_address_budget_and_cost_one_scrypt_each(limited, monkeypatch):
     hashed: list[int] = []
     real = accounts_module._hash
     monkeypatch.setattr(accounts_module, "_hash", lambda *a: hashed.append(1) or real(*a))
-    fresh_minute()
     write = httpx.post(limited.url + "/regions/35.08/gaps", headers=made_up_key(1), json={"text": GAP_TEXT})
     assert_error(write, 401, "unauthorized")
     assert len(hashed) == 1  # the rate limit's check is reused by the route: one scrypt, not two

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 
 import pytest
+from helpers.cli import run
 
 from matcher.errors import AuthError, ConfigError, ConflictError, ForbiddenError, NotFoundError
 from matcher.store import accounts as accounts_module
@@ -115,11 +113,10 @@ def test_old_stores_get_the_shortlist_account_column(tmp_path):
 
 
 def _cli(args, home):
-    env = {**os.environ, "MATCHER_HOME": str(home)}
-    return subprocess.run([sys.executable, "-m", "matcher.cli", "users", *args], capture_output=True, text=True,
-                          env=env, timeout=120)
+    return run(["users", *args], home, timeout=120)
 
 
+@pytest.mark.slow  # the CLI in subprocesses
 def test_users_cli_prints_the_key_once(tmp_path):
     added = _cli(["add", "ani", "--role", "mentor"], tmp_path)
     assert added.returncode == 0, added.stderr

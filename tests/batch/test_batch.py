@@ -9,9 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 import zipfile
 from collections import Counter
 from datetime import datetime
@@ -19,6 +16,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from helpers.cli import run as _cli
+from helpers.files import tree
 from openpyxl import Workbook, load_workbook
 
 from matcher.batch.files import safe_cell, stable_ooxml, unsafe_cell
@@ -37,10 +36,6 @@ K = 3
 def read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 class _Html(HTMLParser):
@@ -325,12 +320,6 @@ def test_cell_and_package_helpers():
     early, late = book(datetime(2001, 1, 1), (2001, 1, 1, 0, 0, 0)), book(datetime(2024, 5, 6), (2024, 5, 6, 7, 8, 10))
     assert early != late and stable_ooxml(early) == stable_ooxml(late)
     assert load_workbook(io.BytesIO(stable_ooxml(late))).active is not None
-
-
-def _cli(args: list[str], home: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "MATCHER_HOME": str(home)}
-    return subprocess.run([sys.executable, "-m", "matcher.cli", *args], capture_output=True, text=True, env=env,
-                          timeout=300)
 
 
 def test_cli_batch_end_to_end(batch_matcher, tmp_path):

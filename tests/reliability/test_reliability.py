@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -24,14 +25,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from helpers.cli import INDEX_MINI, run
+from helpers.kills import hooked
+from helpers.paths import FIXTURES
+from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
 from matcher.data.loaders import load_gaps, load_innovations, load_qrels
 from matcher.data.records import Gap, Innovation, Judgment
 from matcher.errors import ValidationError
 
-FIXTURES = Path(__file__).parent / "fixtures"
 FUZZ = settings(max_examples=150, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -57,10 +60,32 @@ json_value = st.recursive(json_leaf, lambda inner: st.lists(inner, max_size=3)
                           | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6)
 noise = st.binary(max_size=300)
 
+# Well-formed records (with hostile but legal values), so the files also reach the loaders' success path.
+_VALID = {
+    "innovations": {"id": st.sampled_from(["F1", "F2", "INO-3", "=1+1"]),
+                    "title": st.sampled_from(["Ambulans Laut", '=HYPERLINK("http://x","klik")', "Pelayanan 😀"]),
+                    "description": st.sampled_from(["Perahu rujukan ibu hamil.", "Désa terpencil", "+1+1 KTP-el"]),
+                    "region_code": st.sampled_from(["81.01", "73.72", "Kab. Malang", "kota makassar"])},
+    "gaps": {"id": st.sampled_from(["G1", "G2", "@SUM(A1)"]), "region_code": st.sampled_from(["81.01", "35.07"]),
+             "text": st.sampled_from(["Ibu hamil di pulau sulit dirujuk.", "Antrean KTP panjang ☹"])},
+    "qrels": {"gap_id": st.sampled_from(["G1", "G2"]), "innovation_id": st.sampled_from(["I1", "I2", "I3"]),
+              "relevance": st.sampled_from(["0", "1", "2", "3"])},
+}
 
-def _jsonl(fields: list[str]) -> st.SearchStrategy[bytes]:
+
+def _valid_rows(kind: str) -> st.SearchStrategy[list[dict[str, str]]]:
+    key = (lambda r: (r["gap_id"], r["innovation_id"])) if kind == "qrels" else (lambda r: r["id"])
+    return st.lists(st.fixed_dictionaries(_VALID[kind]), min_size=1, max_size=4, unique_by=key)
+
+
+def _valid_grid(kind: str) -> st.SearchStrategy[list[list[str]]]:
+    return _valid_rows(kind).map(lambda rows: [list(rows[0]), *[list(r.values()) for r in rows]])
+
+
+def _jsonl(fields: list[str], kind: str) -> st.SearchStrategy[bytes]:
     obj = st.dictionaries(st.sampled_from(fields) | st.text(max_size=10), json_value, max_size=len(fields))
     line = st.one_of(
+        st.fixed_dictionaries(_VALID[kind]).map(lambda o: json.dumps(o, ensure_ascii=False).encode("utf-8")),
         obj.map(lambda o: json.dumps(o, allow_nan=True).encode()),
         obj.map(lambda o: json.dumps(o, ensure_ascii=False).encode("utf-8")),
         json_value.map(lambda v: json.dumps(v).encode()),  # not an object
@@ -72,20 +97,21 @@ def _jsonl(fields: list[str]) -> st.SearchStrategy[bytes]:
                      st.sampled_from([b"\n", b"\r\n"])).map(lambda t: t[0] + t[2].join(t[1]))
 
 
-def _grid(fields: list[str]) -> st.SearchStrategy[list[list[str]]]:
+def _grid(fields: list[str], kind: str) -> st.SearchStrategy[list[list[str]]]:
     header = st.lists(st.sampled_from(fields) | cell_text, max_size=len(fields) + 2)
     rows = st.lists(st.lists(cell_text, max_size=len(fields) + 2), max_size=5)
     return st.one_of(st.tuples(header, rows).map(lambda t: [t[0], *t[1]]),  # with a header of sorts
-                     rows)  # no header at all
+                     rows,  # no header at all
+                     _valid_grid(kind))  # well-formed
 
 
-def _delimited(fields: list[str], delimiter: str) -> st.SearchStrategy[bytes]:
+def _delimited(fields: list[str], kind: str, delimiter: str) -> st.SearchStrategy[bytes]:
     def write(grid: list[list[str]], encoding: str, bom: bool) -> bytes:
         buf = io.StringIO()
         csv.writer(buf, delimiter=delimiter).writerows(grid)
         prefix = "\ufeff" if bom else ""
         return (prefix + buf.getvalue()).encode(encoding, "replace")
-    written = st.builds(write, _grid(fields), st.sampled_from(["utf-8", "latin-1", "cp1252"]), st.booleans())
+    written = st.builds(write, _grid(fields, kind), st.sampled_from(["utf-8", "latin-1", "cp1252"]), st.booleans())
     # written files, raw noise, and written files with noise spliced in
     return st.one_of(written, noise, st.tuples(written, noise, st.integers(0, 10_000)).map(
         lambda t: t[0][: t[2]] + t[1] + t[0][t[2]:]))
@@ -108,24 +134,29 @@ def _xlsx_safe(value: Any) -> Any:
     return ILLEGAL_CHARACTERS_RE.sub("", value)[:32_000] if isinstance(value, str) else value
 
 
-def _xlsx(fields: list[str]) -> st.SearchStrategy[tuple[str, Any]]:
+def _xlsx(fields: list[str], kind: str) -> st.SearchStrategy[tuple[str, Any]]:
     typed = st.one_of(cell_text, st.none(), st.booleans(), st.integers(-10**6, 10**6),
                       st.floats(allow_nan=False, allow_infinity=False), st.dates(), st.datetimes())
     header = st.lists(st.sampled_from(fields) | cell_text, max_size=len(fields) + 2)
     rows = st.lists(st.lists(typed, max_size=len(fields) + 2), max_size=5)
-    grid = st.one_of(st.tuples(header, rows).map(lambda t: [t[0], *t[1]]), rows)
+    grid = st.one_of(st.tuples(header, rows).map(lambda t: [t[0], *t[1]]), rows, _valid_grid(kind))
     return st.one_of(grid.map(lambda g: ("grid", g)), noise.map(lambda b: ("bytes", b)),
                      grid.map(lambda g: ("truncated", g)))
 
 
-def _file(fields: list[str], tabular: str = ".csv") -> st.SearchStrategy[tuple[str, Any]]:
+def _file(fields: list[str], kind: str, tabular: str = ".csv") -> st.SearchStrategy[tuple[str, Any]]:
     return st.one_of(
-        _jsonl(fields).map(lambda b: (".jsonl", b)),
-        _delimited(fields, ",").map(lambda b: (tabular, b)),
-        _delimited(fields, ";").map(lambda b: (".csv", b)),
-        _delimited(fields, "\t").map(lambda b: (".tsv", b)),
-        _xlsx(fields).map(lambda x: (".xlsx", x)),
+        _jsonl(fields, kind).map(lambda b: (".jsonl", b)),
+        _delimited(fields, kind, ",").map(lambda b: (tabular, b)),
+        _delimited(fields, kind, ";").map(lambda b: (".csv", b)),
+        _delimited(fields, kind, "\t").map(lambda b: (".tsv", b)),
+        _xlsx(fields, kind).map(lambda x: (".xlsx", x)),
     )
+
+
+# What the fuzz tests draw from, and what test_fuzz_reaches_both_outcomes searches.
+FILES = {"innovations": _file(INNOVATION_FIELDS, "innovations"), "gaps": _file(GAP_FIELDS, "gaps"),
+         "qrels": _file(QREL_FIELDS, "qrels", tabular=".tsv")}
 
 
 class _Files:
@@ -175,7 +206,7 @@ def _assert_records_or_validation_error(load, path: Path, kind: type) -> None:
 @FUZZ
 @given(st.data())
 def test_fuzzed_innovation_files_load_or_fail_cleanly(files, regions, data):
-    suffix, content = data.draw(_file(INNOVATION_FIELDS))
+    suffix, content = data.draw(FILES["innovations"])
     path = files.write(suffix, content)
     _assert_records_or_validation_error(lambda p: load_innovations(p, regions), path, Innovation)
 
@@ -183,7 +214,7 @@ def test_fuzzed_innovation_files_load_or_fail_cleanly(files, regions, data):
 @FUZZ
 @given(st.data())
 def test_fuzzed_gap_files_load_or_fail_cleanly(files, regions, data):
-    suffix, content = data.draw(_file(GAP_FIELDS))
+    suffix, content = data.draw(FILES["gaps"])
     path = files.write(suffix, content)
     _assert_records_or_validation_error(lambda p: load_gaps(p, regions), path, Gap)
 
@@ -191,34 +222,39 @@ def test_fuzzed_gap_files_load_or_fail_cleanly(files, regions, data):
 @FUZZ
 @given(st.data())
 def test_fuzzed_qrels_files_load_or_fail_cleanly(files, data):
-    suffix, content = data.draw(_file(QREL_FIELDS, tabular=".tsv"))
+    suffix, content = data.draw(FILES["qrels"])
     path = files.write(suffix, content)
     _assert_records_or_validation_error(load_qrels, path, Judgment)
 
 
-def test_fuzz_reaches_both_outcomes(tmp_path, regions):
-    """The strategies are not all noise: a well-formed file among them loads, a formula cell is kept as text."""
-    good = tmp_path / "good.csv"
-    good.write_text('id,title,description,region_code\nF1,"=HYPERLINK(""http://x"",""klik"")",Deskripsi,81.01\n')
-    [inv] = load_innovations(good, regions)
-    assert inv.title.startswith("=HYPERLINK(")
-    latin = tmp_path / "latin.csv"
-    latin.write_bytes("id,title,description\nF1,Pelayanan cepat,Désa\n".encode("latin-1"))
-    with pytest.raises(ValidationError) as exc:
-        load_innovations(latin, regions)
-    assert exc.value.problems[0].file == str(latin) and exc.value.problems[0].row == 2
+# Searching the fuzz strategies for an outcome: a fixed seed, no example database, no shrinking.
+SEARCH = settings(max_examples=1_000, deadline=None, database=None, phases=[Phase.generate],
+                  suppress_health_check=list(HealthCheck))
+
+
+@pytest.mark.parametrize("kind", ["innovations", "gaps", "qrels"])
+def test_fuzz_reaches_both_outcomes(tmp_path, regions, kind):
+    """The strategies the three fuzz tests draw from are neither all noise nor all well-formed: searched with a
+    fixed seed, each reaches a file that loads to records and a file that is refused with a ValidationError."""
+    strategy = FILES[kind]
+    load = {"innovations": lambda p: load_innovations(p, regions), "gaps": lambda p: load_gaps(p, regions),
+            "qrels": load_qrels}[kind]
+    files = _Files(tmp_path)
+
+    def outcome(example: tuple[str, Any]) -> str:
+        try:
+            return "records" if load(files.write(*example)) else "empty"
+        except ValidationError:
+            return "refused"
+
+    for wanted in ("records", "refused"):
+        example = find(strategy, lambda ex, wanted=wanted: outcome(ex) == wanted, settings=SEARCH,
+                       random=random.Random(f"{kind}-{wanted}"))
+        assert outcome(example) == wanted, (kind, wanted, example)
 
 
 # ---- CLI helpers ----------------------------------------------------------------------------------------------
 
-def run(args: list[str], home: Path) -> subprocess.CompletedProcess:
-    environ = {**os.environ, "MATCHER_HOME": str(home)}
-    return subprocess.run([sys.executable, "-m", "matcher.cli", *args], capture_output=True, text=True,
-                          env=environ, timeout=300)
-
-
-INDEX_MINI = ["index", "--innovations", str(FIXTURES / "mini_innovations.jsonl"),
-              "--gaps", str(FIXTURES / "mini_gaps.jsonl")]
 QUERIES = ["bumil di pulau kecil susah dirujuk, tidak ada perahu", "akta kelahiran bayi baru lahir"]
 
 
@@ -263,35 +299,9 @@ def test_rejected_file_changes_nothing_stored(tmp_path):
 
 # ---- 3. SIGKILL during `matcher index` ---------------------------------------------------------------------
 
-# Deterministic kill points inside the write, by patching the step to SIGKILL the process itself.
-_HOOKED = r"""
-import os, signal, sys
-from matcher.cli import main
-from matcher.store.generations import Generations
-from matcher.store.records import InnovationRepository
-from matcher.store.writer import IndexWriter
-point = sys.argv[1]
-def die(*_a, **_k):
-    os.kill(os.getpid(), signal.SIGKILL)
-def after(cls, name):
-    original = getattr(cls, name)
-    def wrapped(*a, **k):
-        result = original(*a, **k)
-        die()
-        return result
-    setattr(cls, name, wrapped)
-if point == "new_generation":      # empty generation folder made, nothing written
-    after(Generations, "new")
-elif point == "write_generation":  # index files written, records not committed
-    after(IndexWriter, "_write_generation")
-elif point == "commit_generation": # generation pointer set inside the open transaction
-    after(Generations, "commit")
-elif point == "prune":             # committed, old generation not yet pruned
-    setattr(Generations, "prune", die)
-sys.exit(main(sys.argv[2:]))
-"""
+# Deterministic kill points inside the write (helpers.kills), each at the first call of its step.
 HOOK_POINTS = ["new_generation", "write_generation", "commit_generation", "prune"]
-DELAYS = [0.05, 0.15, 0.3, 0.45, 0.6, 0.8, 1.5, 3.0]
+DELAYS = [0.05, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1.1]  # fractions of an uninterrupted run's wall time
 
 
 @pytest.fixture(scope="module")
@@ -333,8 +343,7 @@ def test_sigkill_at_each_write_step_leaves_a_consistent_store(old_home, tmp_path
     home = tmp_path / "home"
     shutil.copytree(old_home, home)
     environ = {**os.environ, "MATCHER_HOME": str(home)}
-    out = subprocess.run([sys.executable, "-c", _HOOKED, point, *INDEX_MINI], capture_output=True, text=True,
-                         env=environ, timeout=300)
+    out = subprocess.run(hooked(point, "1", INDEX_MINI), capture_output=True, text=True, env=environ, timeout=300)
     assert out.returncode == -signal.SIGKILL, out.stderr
     count = _check_after_kill(home, point)
     assert count == (8 if point == "prune" else 6)  # the commit is the single switch point
@@ -343,22 +352,33 @@ def test_sigkill_at_each_write_step_leaves_a_consistent_store(old_home, tmp_path
 
 @pytest.mark.slow
 def test_sigkill_after_delays_leaves_a_consistent_store(old_home, tmp_path):
-    environ = {**os.environ, "MATCHER_HOME": ""}
-    states: dict[float, str] = {}
-    for delay in DELAYS:
-        home = tmp_path / f"home-{delay}"
+    """SIGKILL at fractions of an uninterrupted run's time (measured here, so the kills land inside the run on a
+    fast machine and on a slow one); at least one run must really be killed."""
+
+    def start(home: Path) -> subprocess.Popen:
         shutil.copytree(old_home, home)
-        environ["MATCHER_HOME"] = str(home)
-        proc = subprocess.Popen([sys.executable, "-m", "matcher.cli", *INDEX_MINI], env=environ,
+        return subprocess.Popen([sys.executable, "-m", "matcher.cli", *INDEX_MINI],
+                                env={**os.environ, "MATCHER_HOME": str(home)},
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    started = time.monotonic()
+    assert start(tmp_path / "home-whole").wait(timeout=300) == 0
+    whole = time.monotonic() - started
+    states: dict[str, str] = {}
+    for fraction in DELAYS:
+        delay = round(fraction * whole, 2)
+        home = tmp_path / f"home-{fraction}"
+        proc = start(home)
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)  # a no-op if it already finished
         proc.wait(timeout=60)
         count = _check_after_kill(home, f"{delay}s")
-        states[delay] = f"{'killed' if proc.returncode == -signal.SIGKILL else 'finished'}, {count}"
+        states[f"{delay}s"] = f"{'killed' if proc.returncode == -signal.SIGKILL else 'finished'}, {count}"
         _rerun_completes(home, f"{delay}s")
-    print("kill points (delay: outcome, innovations after):", states)
-    assert len(states) == len(DELAYS)
+    kills = sum(state.startswith("killed") for state in states.values())
+    print(f"{kills} of {len(DELAYS)} runs killed (a whole run took {whole:.2f} s);",
+          "kill points (delay: outcome, innovations after):", states)
+    assert kills >= 1, f"no run was killed (a whole run took {whole:.2f} s): {states}"
 
 
 # ---- 4. invisible and decorative Unicode does not move the ranking ----------------------------------------

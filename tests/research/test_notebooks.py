@@ -21,7 +21,7 @@ import pytest
 
 import matcher
 
-NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((Path(__file__).parents[2] / "notebooks").glob("*.ipynb"))
 RUNNER = textwrap.dedent("""
     import sys
     import nbformat

@@ -41,11 +41,6 @@ ROWS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def regions() -> Regions:
-    return Regions.load()
-
-
 # --- file writers: real small files as people make them -----------------------------------------------------
 
 
@@ -103,11 +98,12 @@ def test_csv_records(tmp_path: Path, regions: Regions) -> None:
     assert first == Innovation(
         id="INO-1", title="Ambulans Laut", description="Speedboat rujukan ibu hamil dari pulau ke RSUD.",
         region_code="73.01", institution="Dinas Kesehatan", sector="kesehatan", year=2016, stage="penerapan",
-        digital=False, award="top_45", metadata={"status": "berjalan"},
+        digital=False, award="top_45", status="aktif",
     )
     assert (second.region_code, second.digital, second.award, second.institution, second.metadata) == (
         "35.73", True, None, None, {})
     assert (third.region_code, third.year, third.sector, third.award) == ("35", None, None, "none")
+    assert (first.status, second.status, third.status) == ("aktif", "aktif", "berhenti")  # as sources write it
 
 
 def test_all_formats_give_identical_records(tmp_path: Path, regions: Regions) -> None:
@@ -406,7 +402,7 @@ def test_parse_reports_every_problem_with_source(regions: Regions) -> None:
 
 def test_examples_in_the_data_contract_load(tmp_path: Path, regions: Regions) -> None:
     """docs/data.md stays honest: its examples load, and its JSONL and CSV examples agree."""
-    doc = (Path(__file__).parents[1] / "docs" / "data.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).parents[2] / "docs" / "data.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```(\w+)\n(.*?)```", doc, re.S)
     names = ["i.jsonl", "i.csv", "g.jsonl", "q.tsv", "s.tsv"]
     assert [lang for lang, _ in blocks] == ["json", "csv", "json", "tsv", "tsv"]

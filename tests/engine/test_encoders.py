@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from matcher.engine.encoders import E5Encoder, SentenceTransformerEncoder, bundled_minilm_path, load_encoder
+from matcher.engine.encoders import SentenceTransformerEncoder, bundled_minilm_path, load_encoder
 from matcher.errors import ConfigError
 
 GAP = "Angka kematian ibu melahirkan tinggi karena jarak rumah ke puskesmas jauh dan tidak ada kendaraan rujukan."
@@ -14,8 +14,8 @@ PASSAGES = [
 
 
 @pytest.fixture(scope="module")
-def e5():
-    return E5Encoder()
+def e5(e5_encoder):
+    return e5_encoder
 
 
 def test_e5_vectors_are_normalised_and_shaped(e5):
@@ -37,11 +37,11 @@ def test_e5_query_and_passage_prefixes_differ(e5):
 
 def test_batching_gives_the_same_vectors(e5):
     texts = [f"layanan {i} di kecamatan" for i in range(7)]
-    e5.batch_size = 3
+    size, e5.batch_size = e5.batch_size, 3  # the session's shared encoder: put its batch size back
     try:
         batched = e5.encode_passages(texts)
     finally:
-        e5.batch_size = 32
+        e5.batch_size = size
     np.testing.assert_allclose(batched, e5.encode_passages(texts), atol=1e-4)
 
 

@@ -8,7 +8,7 @@ import time
 
 import httpx
 import pytest
-from live_server import assert_error, auth, running_service
+from helpers.live_server import assert_error, auth, running_service
 
 from matcher.errors import ConfigError, NotFoundError
 from service.jobs import BatchJobs
