@@ -25,6 +25,7 @@ _EXPORTS: dict[str, str] = {
     "pinned": "matcher.facade",
     "Settings": "matcher.config", "get_settings": "matcher.config",
     "Filters": "matcher.engine.catalog", "normalize": "matcher.engine.text",
+    "TermPair": "matcher.engine.highlights",
     # records, vocabularies, loaders, regions
     "Innovation": "matcher.data.records", "Gap": "matcher.data.records", "Judgment": "matcher.data.records",
     "SECTORS": "matcher.data.records", "STAGES": "matcher.data.records", "AWARDS": "matcher.data.records",
@@ -35,7 +36,7 @@ _EXPORTS: dict[str, str] = {
     # regency recommendations
     "Recommendation": "matcher.recommendations.regency", "RecommendOptions": "matcher.recommendations.regency",
     "recommend": "matcher.recommendations.regency", "recommend_many": "matcher.recommendations.regency",
-    "regency_inputs": "matcher.recommendations.regency",
+    "regency_inputs": "matcher.recommendations.regency", "GapEvidence": "matcher.recommendations.regency",
     # evaluation
     "evaluate": "matcher.research.evaluation", "evaluate_regions": "matcher.research.evaluation",
     "EvalResult": "matcher.research.evaluation",
@@ -47,9 +48,9 @@ _EXPORTS: dict[str, str] = {
     "export_store": "matcher.backup.transfer", "import_store": "matcher.backup.transfer",
 }
 __all__ = [
-    "AWARDS", "Account", "Accounts", "EvalResult", "Filters", "Gap", "HUB_PROVINCES", "IndexReport",
+    "AWARDS", "Account", "Accounts", "EvalResult", "Filters", "Gap", "GapEvidence", "HUB_PROVINCES", "IndexReport",
     "Innovation", "Judgment", "Match", "Matcher", "RecommendOptions", "Recommendation", "Region",
-    "Regions", "SECTORS", "STAGES", "Settings", "Store", "draft_plan", "evaluate", "evaluate_regions",
+    "Regions", "SECTORS", "STAGES", "Settings", "Store", "TermPair", "draft_plan", "evaluate", "evaluate_regions",
     "export_store", "get_settings", "import_store", "load_gaps", "load_innovations", "load_qrels",
     "load_split", "normalize", "parse_gap", "parse_innovation", "pinned", "recommend", "recommend_many",
     "regency_inputs", "run_batch", "safe_cell", "write_plan",
@@ -87,9 +88,11 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time the names load
     from matcher.data.records import AWARDS, SECTORS, STAGES, Gap, Innovation, Judgment
     from matcher.data.regions import HUB_PROVINCES, Region, Regions
     from matcher.engine.catalog import Filters
+    from matcher.engine.highlights import TermPair
     from matcher.engine.text import normalize
     from matcher.facade import IndexReport, Match, Matcher, pinned
     from matcher.recommendations.regency import (
+        GapEvidence,
         Recommendation,
         RecommendOptions,
         recommend,

@@ -161,6 +161,20 @@ class MatchIn(BaseModel):
     filters: FiltersIn = FiltersIn()
 
 
+class TermPairPublic(BaseModel):
+    gap: str = Field(description="The word of the text (gap), as written.")
+    innovation: str = Field(description="The innovation's word or phrase it matches, as written.")
+    kind: Literal["same", "stem", "abbreviation", "synonym"] = Field(
+        description="same word; same stem; an abbreviation and its spelled-out sense or variant; a synonym.")
+    label: str = Field(description="What to show: 'Bumil \u2194 ibu hamil', or the word alone when kind is 'same'.")
+
+
+PAIRS_DOC = ("Each matched word with the innovation's word it matches. Only words the innovation really holds "
+             "(itself, its stem, an abbreviation's letters or spelled-out sense, a synonym); never stopwords, "
+             "negations, numbers or generic words.")
+CAUTION_DOC = "A short compatibility warning ('butuh sinyal internet / aplikasi'), or null."
+
+
 class MatchPublic(BaseModel):
     rank: int
     score: float
@@ -168,6 +182,8 @@ class MatchPublic(BaseModel):
     lexical: float
     matched_terms: list[str] = Field(description="Words of the text that the innovation shares, as written.")
     best_sentence: str = Field(description="The innovation's sentence that best answers the text.")
+    matched_pairs: list[TermPairPublic] = Field([], description=PAIRS_DOC)
+    caution: str | None = Field(None, description=CAUTION_DOC)
     innovation: InnovationPublic
 
 
@@ -180,6 +196,8 @@ class GapEvidencePublic(BaseModel):
     lexical: float
     matched_terms: list[str]
     best_sentence: str
+    matched_pairs: list[TermPairPublic] = Field([], description=PAIRS_DOC)
+    caution: str | None = Field(None, description=CAUTION_DOC)
 
 
 class DecisionPublic(BaseModel):

@@ -94,7 +94,7 @@ def answered_gaps(matcher: Matcher, region_code: str, innovation_id: str, most: 
     found = matcher.match_gaps(gaps, k=1, filters=Filters(exclude_ids=others))
     evidence = sorted(
         (GapEvidence(g.id, g.text, g.priority, m[0].score, m[0].dense, m[0].lexical, m[0].matched_terms,
-                     m[0].best_sentence) for g, m in zip(gaps, found, strict=True) if m),
+                     m[0].best_sentence, m[0].matched_pairs, m[0].caution) for g, m in zip(gaps, found, strict=True) if m),
         key=lambda e: (-e.score, e.gap_id),
     )
     good = [e for e in evidence if e.score >= matcher.settings.good_match]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,6 +19,7 @@ from matcher.config import Settings
 from matcher.data.loaders import Gap, Innovation
 from matcher.data.regions import Region
 from matcher.engine.catalog import Filters
+from matcher.engine.highlights import TermPair
 from matcher.engine.scoring import Features, LinearScorer, Scorer
 from matcher.facade import pinned
 
@@ -45,6 +46,20 @@ class GapEvidence:
     lexical: float
     matched_terms: list[str]
     best_sentence: str
+    matched_pairs: list[TermPair] = field(default_factory=list)  # each matched term with the innovation's word
+    caution: str | None = None  # from the compatibility check
+
+    @property
+    def shown_words(self) -> list[str]:
+        """The matched words as reports show them: pairs ("Bumil ↔ ibu hamil") when the innovation writes a
+        word otherwise; the bare words for evidence stored before pairs existed."""
+        return [p.label for p in self.matched_pairs] or list(self.matched_terms)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GapEvidence:
+        """Inverse of ``asdict``; evidence stored before pairs and cautions existed loads with none."""
+        pairs = [TermPair(**p) for p in data.get("matched_pairs", [])]
+        return cls(**{**data, "matched_pairs": pairs})
 
 
 @dataclass(frozen=True)
@@ -128,14 +143,27 @@ def _round_or_none(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
+EVIDENCE_SHARE = 0.6  # of Settings.good_match: the fused score from which another gap's match is shown
+
+
+def shows_evidence(score: float, good_match: float) -> bool:
+    """Whether a match is strong enough to show as evidence from one of the regency's other gaps: the one place
+    that decides it (to become ``band >= medium`` once matches carry calibrated bands)."""
+    return score >= EVIDENCE_SHARE * good_match
+
+
 def _explained(
-    matcher: Matcher, inv: Innovation, evidence: list[GapEvidence], analyses: dict[str, list]
+    matcher: Matcher, inv: Innovation, evidence: list[GapEvidence], analyses: dict[str, list], good_match: float,
 ) -> list[GapEvidence]:
-    """Evidence best first, with matched words and sentence; explained only for innovations that made the list."""
+    """Evidence best first, with matched words, sentence and caution; explained only for innovations that made
+    the list. The best gap is always shown; another gap only when :func:`shows_evidence` says its match is
+    strong enough."""
     out = []
-    for e in sorted(evidence, key=lambda e: -e.score):
-        terms, sentence = matcher.explain(e.gap_text, inv, analyses[e.gap_id])
-        out.append(GapEvidence(e.gap_id, e.gap_text, e.priority, e.score, e.dense, e.lexical, terms, sentence))
+    ranked = sorted(evidence, key=lambda e: -e.score)
+    for e in ranked[:1] + [e for e in ranked[1:] if shows_evidence(e.score, good_match)]:
+        why = matcher.explain(e.gap_text, inv, analyses[e.gap_id])
+        out.append(GapEvidence(e.gap_id, e.gap_text, e.priority, e.score, e.dense, e.lexical, why.matched_terms,
+                               why.best_sentence, why.pairs, why.caution))
     return out
 
 
@@ -222,7 +250,7 @@ def recommend_many(
             recs.append(Recommendation(
                 innovation=inv, rank=rank, score=round(float(scores[i]), 6),
                 parts={p: round(float(v), 6) for p, v in recs_parts[i].items()},
-                gaps=_explained(matcher, inv, evidence[ids[i]], analyses),
+                gaps=_explained(matcher, inv, evidence[ids[i]], analyses, opts.good_match),
                 distance_km=_round_or_none(distances[i]),
                 origin_name=matcher.regions.origin_name(inv.region_code),
             ))
