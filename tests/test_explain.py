@@ -177,7 +177,7 @@ def test_every_highlight_of_every_judged_pair_in_the_bundled_corpus_is_honest(bu
     innovations, gaps, qrels = bundled
     index = LexicalIndex().build(range(len(innovations)), ANALYZER.terms_many([i.text for i in innovations]))
     n = len(innovations)
-    df = 0.25 * n
+    df = 0.3 * n
     limit = math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def common(t: str) -> bool:

@@ -96,7 +96,7 @@ class Explainer:
     ``synonyms`` maps a term to terms of the same meaning (a thesaurus), shown as pairs.
     """
 
-    def __init__(self, analyzer: Analyzer, generic: Collection[str] | None = None, common_share: float = 0.25,
+    def __init__(self, analyzer: Analyzer, generic: Collection[str] | None = None, common_share: float = 0.3,
                  common_min: int = 50, synonyms: Mapping[str, Collection[str]] | None = None):
         self.analyzer = analyzer
         self.generic = generic

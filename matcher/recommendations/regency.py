@@ -143,7 +143,10 @@ def _round_or_none(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-EVIDENCE_SHARE = 0.6  # of Settings.good_match: the fused score from which another gap's match is shown
+# Of Settings.good_match: the fused score from which another gap's match is shown. On the bundled judged pairs
+# (z-score fusion), matches scoring 0.85-1.0 x good_match are judged useful (grade >= 2) about half the time,
+# those below 0.7 x good_match a quarter of the time or less: the "medium" line until bands are calibrated.
+EVIDENCE_SHARE = 0.85
 
 
 def shows_evidence(score: float, good_match: float) -> bool:
