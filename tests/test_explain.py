@@ -82,6 +82,7 @@ def test_an_abbreviation_is_never_credited_for_one_word_of_its_expansion():
 def test_a_phrase_of_the_gap_is_paired_with_the_abbreviation_the_innovation_writes():
     gap = "Penyakit tidak menular meningkat; penyakit menular juga"
     assert labels(gap, "Posbindu PTM keliling memantau tekanan darah.") == ["Penyakit tidak menular \u2194 PTM"]
+    assert labels("pemerintah daerah lambat", "Pemda membuka layanan.") == []  # a generic abbreviation
     # an expansion's single words are never credited on their own (Posbindu names non-communicable disease)
     assert labels("penyakit menular kurang dipantau", "Posbindu PTM") == []
 

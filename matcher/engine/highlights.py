@@ -157,7 +157,7 @@ def pairs(
     found: list[tuple[int, TermPair]] = []
     covered: set[int] = set()  # gap tokens inside a spelled-out phrase
     for j, tok in enumerate(inv.tokens):
-        if not _is_acronym(tok.norm) or _key(tok.norm) in covered_keys(found):
+        if not _is_acronym(tok.norm) or tok.norm in noise.words or _key(tok.norm) in _covered_keys(found):
             continue
         for sense in _sense_terms(tok.norm, phrase_terms):
             span = gap.phrase(sense) if len(sense) > 1 else None
@@ -176,7 +176,7 @@ def pairs(
     return [p for _, p in sorted(found, key=lambda f: f[0])]
 
 
-def covered_keys(found: list[tuple[int, TermPair]]) -> set[str]:
+def _covered_keys(found: list[tuple[int, TermPair]]) -> set[str]:
     """Abbreviations already paired with a phrase of the gap."""
     return {_key(normalize(p.innovation)) for _, p in found}
 
