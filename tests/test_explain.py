@@ -15,7 +15,7 @@ from matcher.data.records import Innovation
 from matcher.engine.bm25 import LexicalIndex
 from matcher.engine.cues import CueList, generic_words
 from matcher.engine.explain import Explainer, best_sentence, cue_factor, sentence_cues, split_sentences
-from matcher.engine.highlights import Noise, TermPair, pairs
+from matcher.engine.highlights import Noise, TermPair, TextIndex, pairs
 from matcher.engine.lexicon import ACRONYMS, ALIASES, NEGATIONS, SHORT_FORMS, STOPWORDS
 from matcher.engine.text import Analyzer, normalize
 
@@ -26,7 +26,7 @@ NOISE = Noise.of(GENERIC, PLAIN.terms)
 
 
 def highlights(gap: str, text: str, common=lambda t: False) -> list[TermPair]:
-    return pairs(ANALYZER.analyze(gap), text, ANALYZER.analyze(text), NOISE, PLAIN.terms, common)
+    return pairs(ANALYZER.analyze(gap), TextIndex(ANALYZER.analyze(text), text), NOISE, PLAIN.terms, common)
 
 
 def labels(gap: str, text: str) -> list[str]:

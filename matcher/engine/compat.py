@@ -27,12 +27,16 @@ def _cues() -> CueList[str]:
 def online_only(innovation: Innovation) -> bool:
     """Whether the innovation needs the internet or an app: flagged digital, described with online words, and
     naming no offline channel."""
-    if not innovation.digital:
-        return False
-    kinds = set(_cues().found(normalize(innovation.text)))
+    return bool(innovation.digital) and _online_words(innovation.text)
+
+
+@lru_cache(maxsize=4_096)
+def _online_words(text: str) -> bool:
+    kinds = set(_cues().found(normalize(text)))
     return "online" in kinds and "offline" not in kinds
 
 
+@lru_cache(maxsize=4_096)
 def lacks_signal(gap_text: str) -> bool:
     """Whether the gap says its area has no (or poor) mobile signal or internet."""
     return _cues().any_of(normalize(gap_text), ["no_signal"])

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from matcher.data.records import Innovation
 from matcher.engine.compat import caution
 from matcher.engine.cues import CueList, cue_weights, generic_words
-from matcher.engine.highlights import Noise, TermPair, pairs
+from matcher.engine.highlights import Noise, TermPair, TextIndex, pairs
 from matcher.engine.text import Analysis, Analyzer, normalize
 
 if TYPE_CHECKING:
@@ -102,14 +102,17 @@ class Explainer:
         self.generic = generic
         self.common_share, self.common_min, self.synonyms = common_share, common_min, synonyms
         self._term_set = lru_cache(maxsize=16_384)(lambda text: frozenset(analyzer.terms(text)))
-        self._analysis = lru_cache(maxsize=4_096)(analyzer.analyze)
+        self._index = lru_cache(maxsize=4_096)(lambda text: TextIndex(analyzer.analyze(text), text))
+        self._common: tuple[Generation | None, Callable[[str], bool]] = (None, lambda t: False)
+        self._gap: tuple[Analysis | None, TextIndex, str] = (None, TextIndex([]), "")
 
     def _ready(self) -> Noise:
         if not hasattr(self, "noise_"):
             self.analyzer.terms("")
-            self.plain_ = Analyzer(self.analyzer.stemmer_, expand=False, stopwords=self.analyzer.stopwords)
+            plain = Analyzer(self.analyzer.stemmer_, expand=False, stopwords=self.analyzer.stopwords)
+            self.phrase_terms_ = lru_cache(maxsize=16_384)(lambda phrase: tuple(plain.terms(phrase)))
             generic = generic_words() if self.generic is None else self.generic
-            self.noise_ = Noise.of(generic, self.plain_.terms)
+            self.noise_ = Noise.of(generic, self.phrase_terms_)
         return self.noise_
 
     @staticmethod
@@ -119,13 +122,16 @@ class Explainer:
 
     def common(self, generation: Generation) -> Callable[[str], bool]:
         """Whether a term occurs in more than ``common_share`` of the generation's catalogue (never for a
-        catalogue smaller than ``common_min``)."""
+        catalogue smaller than ``common_min``); remembered for the last generation."""
+        last, common = self._common  # read once: other threads may use another generation
+        if last is generation:
+            return common
         n = len(generation.lexical)
-        if n < self.common_min:
-            return lambda t: False
         df = self.common_share * n
         limit = math.log(1 + (n - df + 0.5) / (df + 0.5))  # the IDF of a term in exactly that share
-        return lambda t: generation.lexical.idf(t) < limit
+        common = lru_cache(maxsize=16_384)(lambda t: n >= self.common_min and generation.lexical.idf(t) < limit)
+        self._common = (generation, common)
+        return common
 
     def explain(self, generation: Generation, analysis: Analysis, innovation: Innovation,
                 weights: dict[str, float] | None = None) -> Explanation:
@@ -135,8 +141,11 @@ class Explainer:
         weights = self.weights(generation, analysis) if weights is None else weights
         common = self.common(generation)
         text = innovation.text
-        found = pairs(analysis, text, self._analysis(text), noise, self.plain_.terms, common, self.synonyms)
+        last = self._gap  # read once: other threads may explain other queries
+        if last[0] is not analysis:  # a ranking explains k innovations for one query in a row
+            last = self._gap = (analysis, TextIndex(analysis), " ".join(tok.norm for tok, _ in analysis))
+        _, gap, gap_text = last
+        found = pairs(gap, self._index(text), noise, self.phrase_terms_, common, self.synonyms)
         telling = {t: w for t, w in weights.items() if t not in noise.terms and not common(t)}
         sentence = best_sentence(innovation.description, telling, self._term_set)
-        gap_text = " ".join(tok.norm for tok, _ in analysis)
         return Explanation([p.gap for p in found], found, sentence, caution(gap_text, innovation))

@@ -16,7 +16,7 @@ from typing import Literal
 from matcher.engine.lexicon import ACRONYMS, ALIASES, NEGATIONS, SHORT_FORMS, STOPWORDS, UNITS
 from matcher.engine.text import Analysis, Token, normalize
 
-__all__ = ["Noise", "TermPair", "pairs"]
+__all__ = ["Noise", "TermPair", "TextIndex", "pairs"]
 
 PairKind = Literal["same", "stem", "abbreviation", "synonym"]
 
@@ -80,25 +80,27 @@ def _is_number(norm: str) -> bool:
         c.isdigit() for c in norm)
 
 
-class _Text:
-    """A text's analysis arranged for lookups: where each term is written (not merely implied by an
-    abbreviation's expansion), and the stream of written terms for phrase search."""
+class TextIndex:
+    """A text's analysis (``analyzer.analyze(text)``) arranged for lookups: where each term is written (not
+    merely implied by an abbreviation's expansion), and the stream of written terms for phrase search."""
 
     def __init__(self, analysis: Analysis, text: str | None = None):
-        self.text = text
+        self.text, self.analysis = text, analysis
         self.tokens = [tok for tok, _ in analysis]
         self.written: dict[str, int] = {}  # term -> first token that writes it
         self.stream: list[tuple[str, int]] = []  # (term, token index) of written terms, in text order
+        self.at: dict[str, list[int]] = {}  # term -> its positions in the stream
         for i, (tok, terms) in enumerate(analysis):
             for t in _written_terms(tok.norm, terms):
                 self.written.setdefault(t, i)
+                self.at.setdefault(t, []).append(len(self.stream))
                 self.stream.append((t, i))
 
     def phrase(self, terms: Sequence[str]) -> tuple[int, int] | None:
         """(first, last) token where ``terms`` occur one after another, stopwords aside; None if nowhere."""
         n = len(terms)
-        for s in range(len(self.stream) - n + 1):
-            if all(self.stream[s + j][0] == terms[j] for j in range(n)):
+        for s in self.at.get(terms[0], []) if n else []:
+            if s + n <= len(self.stream) and all(self.stream[s + j][0] == terms[j] for j in range(1, n)):
                 return self.stream[s][1], self.stream[s + n - 1][1]
         return None
 
@@ -135,7 +137,7 @@ def _written_terms(norm: str, terms: Sequence[str]) -> list[str]:
     return list(terms)
 
 
-def _sense_terms(norm: str, phrase_terms: Callable[[str], list[str]]) -> list[list[str]]:
+def _sense_terms(norm: str, phrase_terms: Callable[[str], Sequence[str]]) -> list[Sequence[str]]:
     """The term sequences that spell out an abbreviation or a short form: one per sense."""
     key = _key(norm)
     phrases = ACRONYMS[key].split(" / ") if key in ACRONYMS else [SHORT_FORMS.get(norm, "")]
@@ -143,17 +145,17 @@ def _sense_terms(norm: str, phrase_terms: Callable[[str], list[str]]) -> list[li
 
 
 def pairs(
-    query: Analysis, text: str, doc: Analysis, noise: Noise, phrase_terms: Callable[[str], list[str]],
+    query: Analysis | TextIndex, inv: TextIndex, noise: Noise, phrase_terms: Callable[[str], Sequence[str]],
     common: Callable[[str], bool] = lambda t: False, synonyms: Mapping[str, Collection[str]] | None = None,
 ) -> list[TermPair]:
-    """The gap words that the innovation (``text`` and its analysis ``doc``) shares, in gap order, each once.
+    """The gap words that the innovation (``inv``: its text, indexed) shares, in gap order, each once.
 
-    ``query`` is the gap's analysis; ``phrase_terms`` is the analyser's terms of a phrase with no abbreviation
+    ``query`` is the gap's analysis, or its index to reuse; ``phrase_terms`` is the analyser's terms of a phrase with no abbreviation
     expanded; ``common(term)`` says a term is too frequent in the catalogue to show; ``synonyms`` maps a term
     to terms that mean the same (a thesaurus). Besides the gap's own words, a phrase of the gap that spells out
     an abbreviation the innovation writes is paired with it ("penyakit tidak menular" <-> "PTM").
     """
-    inv, gap = _Text(doc, text), _Text(query)
+    gap = query if isinstance(query, TextIndex) else TextIndex(query)
     found: list[tuple[int, TermPair]] = []
     covered: set[int] = set()  # gap tokens inside a spelled-out phrase
     for j, tok in enumerate(inv.tokens):
@@ -166,7 +168,7 @@ def pairs(
                 found.append((span[0], TermPair(gap.surface(span), inv.tokens[j].surface, "abbreviation")))
                 break
     seen: set[str] = set()
-    for i, (tok, terms) in enumerate(query):
+    for i, (tok, terms) in enumerate(gap.analysis):
         if i in covered or tok.norm in seen or not noise.shows(tok, terms, common):
             continue
         pair = _pair(tok, terms, inv, phrase_terms, synonyms or {})
@@ -181,7 +183,7 @@ def _covered_keys(found: list[tuple[int, TermPair]]) -> set[str]:
     return {_key(normalize(p.innovation)) for _, p in found}
 
 
-def _pair(tok: Token, terms: Sequence[str], inv: _Text, phrase_terms: Callable[[str], list[str]],
+def _pair(tok: Token, terms: Sequence[str], inv: TextIndex, phrase_terms: Callable[[str], Sequence[str]],
           synonyms: Mapping[str, Collection[str]]) -> TermPair | None:
     own = _written_terms(tok.norm, terms)
     named = _named(own)
