@@ -117,8 +117,8 @@ def test_terms_common_in_the_catalogue_are_not_evidence():
 
 
 def test_a_word_is_shown_once_in_gap_order():
-    assert labels("sampah, sampah plastik, Sampah", "Plastik dan sampah dipilah.") == [
-        "sampah", "plastik"]
+    assert labels("sampah, sampah plastik, Sampah, pulau-pulau dan pulau", "Plastik dan sampah dipilah di pulau.") == [
+        "sampah", "plastik", "pulau-pulau \u2194 pulau"]
 
 
 # --- best sentence -------------------------------------------------------------------------------------------

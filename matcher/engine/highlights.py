@@ -167,13 +167,14 @@ def pairs(
                 covered.update(range(span[0], span[1] + 1))
                 found.append((span[0], TermPair(gap.surface(span), inv.tokens[j].surface, "abbreviation")))
                 break
-    seen: set[str] = set()
+    seen: set[tuple[str, ...]] = set()  # a word is shown once, whatever its form ("pulau", "pulau-pulau")
     for i, (tok, terms) in enumerate(gap.analysis):
-        if i in covered or tok.norm in seen or not noise.shows(tok, terms, common):
+        key = tuple(_written_terms(tok.norm, terms))
+        if i in covered or key in seen or not noise.shows(tok, terms, common):
             continue
         pair = _pair(tok, terms, inv, phrase_terms, synonyms or {})
         if pair is not None:
-            seen.add(tok.norm)
+            seen.add(key)
             found.append((i, pair))
     return [p for _, p in sorted(found, key=lambda f: f[0])]
 
