@@ -16,7 +16,7 @@ from matcher import Matcher
 from matcher.engine.highlights import _is_acronym, _is_number
 
 
-def classify(explainer, generation, token, terms, text_terms, pairs_found) -> str | None:
+def classify(explainer, generation, token, terms, pairs_found) -> str | None:
     noise = explainer._ready()
     common = explainer.common(generation)
     if token.norm in noise.words:
@@ -48,12 +48,12 @@ def main() -> None:
                     continue
                 seen.add(tok.norm)
                 shown_before += 1
-                before[classify(explainer, generation, tok, terms, text_terms, honest) or "evidence"] += 1
+                before[classify(explainer, generation, tok, terms, honest) or "evidence"] += 1
             for tok, terms in analysis:
                 if tok.surface in found:
                     found.discard(tok.surface)
                     shown_after += 1
-                    after[classify(explainer, generation, tok, terms, text_terms, honest) or "evidence"] += 1
+                    after[classify(explainer, generation, tok, terms, honest) or "evidence"] += 1
             shown_after += len(found)  # phrases of the gap paired with an abbreviation
             after["evidence"] += len(found)
     for name, counts, total in (("today's rule", before, shown_before), ("honest pairs", after, shown_after)):
