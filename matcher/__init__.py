@@ -26,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "pinned": "matcher.facade",
     "Settings": "matcher.config", "get_settings": "matcher.config",
     "Filters": "matcher.engine.catalog", "normalize": "matcher.engine.text",
+    "TermPair": "matcher.engine.highlights",
     # records, vocabularies, loaders, regions
     "Innovation": "matcher.data.records", "Gap": "matcher.data.records", "Judgment": "matcher.data.records",
     "SECTORS": "matcher.data.records", "STAGES": "matcher.data.records", "AWARDS": "matcher.data.records",
@@ -36,7 +37,7 @@ _EXPORTS: dict[str, str] = {
     # regency recommendations
     "Recommendation": "matcher.recommendations.regency", "RecommendOptions": "matcher.recommendations.regency",
     "recommend": "matcher.recommendations.regency", "recommend_many": "matcher.recommendations.regency",
-    "regency_inputs": "matcher.recommendations.regency",
+    "regency_inputs": "matcher.recommendations.regency", "GapEvidence": "matcher.recommendations.regency",
     # evaluation
     "evaluate": "matcher.research.evaluation", "evaluate_regions": "matcher.research.evaluation",
     "EvalResult": "matcher.research.evaluation",
@@ -63,14 +64,14 @@ _EXPORTS: dict[str, str] = {
 }
 __all__ = [
     "AWARDS", "Account", "Accounts", "CrossTable", "DemoCorpus", "EvalResult", "Filters", "Gap",
-    "GapCoverage", "HUB_PROVINCES", "IndexReport", "Innovation", "Judgment", "Match", "Matcher",
-    "RecommendOptions", "Recommendation", "Region", "Regions", "SECTORS", "STAGES", "Settings", "Store",
-    "channel_grid", "coverage_table", "demo_corpus", "demo_matcher", "draft_plan", "embedding_map",
-    "evaluate", "evaluate_regions", "export_store", "fusion_grid", "gap_coverage", "get_settings",
-    "heatmap", "import_store", "load_gaps", "load_innovations", "load_qrels", "load_split", "normalize",
-    "parse_gap", "parse_innovation", "pinned", "province_counts", "recommend", "recommend_many",
-    "regency_inputs", "remove_demo_stores", "run_batch", "safe_cell", "scatter_by_group", "sector_counts",
-    "sweep", "to_frame", "uncovered_by_threshold", "weakest_gaps", "write_plan",
+    "GapCoverage", "GapEvidence", "HUB_PROVINCES", "IndexReport", "Innovation", "Judgment", "Match",
+    "Matcher", "RecommendOptions", "Recommendation", "Region", "Regions", "SECTORS", "STAGES", "Settings",
+    "Store", "TermPair", "channel_grid", "coverage_table", "demo_corpus", "demo_matcher", "draft_plan",
+    "embedding_map", "evaluate", "evaluate_regions", "export_store", "fusion_grid", "gap_coverage",
+    "get_settings", "heatmap", "import_store", "load_gaps", "load_innovations", "load_qrels", "load_split",
+    "normalize", "parse_gap", "parse_innovation", "pinned", "province_counts", "recommend",
+    "recommend_many", "regency_inputs", "remove_demo_stores", "run_batch", "safe_cell", "scatter_by_group",
+    "sector_counts", "sweep", "to_frame", "uncovered_by_threshold", "weakest_gaps", "write_plan",
 ]
 
 
@@ -105,9 +106,11 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time the names load
     from matcher.data.records import AWARDS, SECTORS, STAGES, Gap, Innovation, Judgment
     from matcher.data.regions import HUB_PROVINCES, Region, Regions
     from matcher.engine.catalog import Filters
+    from matcher.engine.highlights import TermPair
     from matcher.engine.text import normalize
     from matcher.facade import IndexReport, Match, Matcher, pinned
     from matcher.recommendations.regency import (
+        GapEvidence,
         Recommendation,
         RecommendOptions,
         recommend,

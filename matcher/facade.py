@@ -26,7 +26,7 @@ from matcher.data.regions import Regions
 from matcher.engine import lexicon
 from matcher.engine.catalog import Catalog, Filters
 from matcher.engine.encoders import Encoder, load_encoder
-from matcher.engine.explain import Explainer
+from matcher.engine.explain import Explainer, Explanation
 from matcher.engine.generation import Generation
 from matcher.engine.ranker import LearnedScorer
 from matcher.engine.scoring import Scorer, scorer_for
@@ -255,8 +255,9 @@ class Matcher:
             raise NotFoundError(f"innovation '{innovation_id}' not found")
         return [(state.catalog.innovations[p], score) for p, score in state.nearest(at, k)]
 
-    def explain(self, text: str, innovation: Innovation, analysis: Analysis | None = None) -> tuple[list[str], str]:
-        """(the query's words that the innovation shares, as written; the innovation's best-matching sentence).
+    def explain(self, text: str, innovation: Innovation, analysis: Analysis | None = None) -> Explanation:
+        """The query's words that the innovation shares (as written, and paired with its words), its
+        best-matching sentence and a caution.
 
         ``analysis`` is ``analyze(text)`` when the caller already has it.
         """

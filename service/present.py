@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from matcher import HUB_PROVINCES, Gap, Innovation, Match, Recommendation, Region, Regions
+from matcher import (
+    HUB_PROVINCES,
+    Gap,
+    GapEvidence,
+    Innovation,
+    Match,
+    Recommendation,
+    Region,
+    Regions,
+    TermPair,
+)
 from service.schemas import (
     DecisionPublic,
     GapEvidencePublic,
@@ -14,6 +24,7 @@ from service.schemas import (
     RecommendationPublic,
     RegionPublic,
     ShortlistEntryPublic,
+    TermPairPublic,
 )
 
 
@@ -39,17 +50,25 @@ def shortlist_entry(regions: Regions, d: dict[str, Any], inv: Innovation | None)
     return ShortlistEntryPublic(**decision(d).model_dump(), innovation=innovation(regions, inv) if inv else None)
 
 
+def pairs(found: list[TermPair]) -> list[TermPairPublic]:
+    return [TermPairPublic(gap=p.gap, innovation=p.innovation, kind=p.kind, label=p.label) for p in found]
+
+
 def match(regions: Regions, m: Match) -> MatchPublic:
     return MatchPublic(rank=m.rank, score=m.score, dense=m.dense, lexical=m.lexical, matched_terms=m.matched_terms,
-                       best_sentence=m.best_sentence, confidence=m.confidence, band=m.band,
-                       innovation=innovation(regions, m.innovation))
+                       best_sentence=m.best_sentence, matched_pairs=pairs(m.matched_pairs), caution=m.caution,
+                       confidence=m.confidence, band=m.band, innovation=innovation(regions, m.innovation))
+
+
+def evidence(e: GapEvidence) -> GapEvidencePublic:
+    return GapEvidencePublic(**{**vars(e), "matched_pairs": pairs(e.matched_pairs)})
 
 
 def recommendation(regions: Regions, rec: Recommendation, current: dict[str, Any] | None) -> RecommendationPublic:
     return RecommendationPublic(
         rank=rec.rank, score=rec.score, parts=rec.parts, distance_km=rec.distance_km, confidence=rec.confidence,
         band=rec.band,
-        gaps=[GapEvidencePublic(**vars(e)) for e in rec.gaps],
+        gaps=[evidence(e) for e in rec.gaps],
         innovation=innovation(regions, rec.innovation),
         decision=decision(current) if current else None,
     )

@@ -165,6 +165,20 @@ class MatchIn(BaseModel):
     filters: FiltersIn = FiltersIn()
 
 
+class TermPairPublic(BaseModel):
+    gap: str = Field(description="The word of the text (gap), as written.")
+    innovation: str = Field(description="The innovation's word or phrase it matches, as written.")
+    kind: Literal["same", "stem", "abbreviation", "synonym"] = Field(
+        description="same word; same stem; an abbreviation and its spelled-out sense or variant; a synonym.")
+    label: str = Field(description="What to show: 'Bumil \u2194 ibu hamil', or the word alone when kind is 'same'.")
+
+
+PAIRS_DOC = ("Each matched word with the innovation's word it matches. Only words the innovation really holds "
+             "(itself, its stem, an abbreviation's letters or spelled-out sense, a synonym); never stopwords, "
+             "negations, numbers or generic words.")
+CAUTION_DOC = "A short compatibility warning ('butuh sinyal internet / aplikasi'), or null."
+
+
 class MatchPublic(BaseModel):
     rank: int
     score: float
@@ -175,6 +189,8 @@ class MatchPublic(BaseModel):
     confidence: float | None = Field(None, description="P(a mentor judges it relevant, grade >= 2), calibrated on "
                                      "judged gaps; null when the index has no learned ranker.")
     band: Band | None = Field(None, description="strong, medium or weak, from the confidence.")
+    matched_pairs: list[TermPairPublic] = Field([], description=PAIRS_DOC)
+    caution: str | None = Field(None, description=CAUTION_DOC)
     innovation: InnovationPublic
 
 
@@ -190,6 +206,8 @@ class GapEvidencePublic(BaseModel):
     confidence: float | None = Field(None, description="P(a mentor judges it relevant, grade >= 2), calibrated on "
                                      "judged gaps; null when the index has no learned ranker.")
     band: Band | None = Field(None, description="strong, medium or weak, from the confidence.")
+    matched_pairs: list[TermPairPublic] = Field([], description=PAIRS_DOC)
+    caution: str | None = Field(None, description=CAUTION_DOC)
 
 
 class DecisionPublic(BaseModel):

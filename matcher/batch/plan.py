@@ -23,7 +23,7 @@ from matcher.data.loaders import Innovation
 from matcher.data.regions import Region
 from matcher.engine.catalog import Filters
 from matcher.errors import ConfigError, NotFoundError
-from matcher.recommendations.regency import GapEvidence
+from matcher.recommendations.regency import GapEvidence, is_good
 
 if TYPE_CHECKING:
     from matcher.facade import Matcher
@@ -94,10 +94,11 @@ def answered_gaps(matcher: Matcher, region_code: str, innovation_id: str, most: 
     found = matcher.match_gaps(gaps, k=1, filters=Filters(exclude_ids=others))
     evidence = sorted(
         (GapEvidence(g.id, g.text, g.priority, m[0].score, m[0].dense, m[0].lexical, m[0].matched_terms,
-                     m[0].best_sentence) for g, m in zip(gaps, found, strict=True) if m),
+                     m[0].best_sentence, m[0].confidence, m[0].band, m[0].matched_pairs, m[0].caution)
+         for g, m in zip(gaps, found, strict=True) if m),
         key=lambda e: (-e.score, e.gap_id),
     )
-    good = [e for e in evidence if e.score >= matcher.settings.good_match]
+    good = [e for e in evidence if is_good(e, matcher.settings.good_match)]
     return (good or evidence[:1])[:most]
 
 

@@ -66,7 +66,7 @@ def regions_with_gaps(matcher: Matcher) -> list[str]:
 def _recommendation(d: dict[str, Any]) -> Recommendation:
     return Recommendation(
         innovation=Innovation.from_dict(d["innovation"]), rank=d["rank"], score=d["score"], parts=d["parts"],
-        gaps=[GapEvidence(**g) for g in d["gaps"]], distance_km=d["distance_km"], origin_name=d["origin_name"],
+        gaps=[GapEvidence.from_dict(g) for g in d["gaps"]], distance_km=d["distance_km"], origin_name=d["origin_name"],
     )
 
 

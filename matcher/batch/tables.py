@@ -54,7 +54,7 @@ def recommendation_row(result: RegionResult, rec: Recommendation) -> dict[str, A
         "score": rec.score, **{p: rec.parts.get(p) for p in PARTS},
         "gap_id": gap.gap_id if gap else None, "gap_priority": gap.priority if gap else None,
         "gap_score": gap.score if gap else None, "gap_text": gap.gap_text if gap else None,
-        "matched_terms": "; ".join(gap.matched_terms) if gap else None,
+        "matched_terms": "; ".join(gap.shown_words) if gap else None,
         "evidence": gap.best_sentence if gap else None,
     }
 

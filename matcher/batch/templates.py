@@ -11,7 +11,7 @@ h3{font-size:1.05rem;margin-bottom:.3rem}table{border-collapse:collapse;width:10
 th,td{border:1px solid #d0d7de;padding:.35rem .5rem;vertical-align:top;text-align:left;font-size:.9rem}
 th{background:#f6f8fa}.muted{color:#59636e;font-size:.85rem}.tag{display:inline-block;background:#ddf4ff;
 border-radius:.6rem;padding:0 .45rem;margin:0 .15rem .15rem 0;font-size:.8rem}.prio1{color:#b42318;font-weight:600}
-.new{color:#1a7f37}.dropped{color:#b42318}.moved{color:#9a6700}img{max-width:100%}
+.caution{color:#9a6700;font-size:.85rem}.new{color:#1a7f37}.dropped{color:#b42318}.moved{color:#9a6700}img{max-width:100%}
 @media print{h2{page-break-before:always}}
 """
 
@@ -56,8 +56,9 @@ Model {{ info.model }}, fusi {{ info.fusion }}, katalog {{ info.catalog }}.</p>
 <td>{{ "%.2f"|format(rec.score) }}<br><span class="muted">{% for p in parts if p in rec.parts %}{{ part(p) }}
 {{ "%.2f"|format(rec.parts[p]) }}{% if not loop.last %} · {% endif %}{% endfor %}</span></td>
 <td>{% if ev %}Menjawab {{ ev.gap_id }} (prioritas {{ ev.priority }}){% if rec.gaps|length > 1 %} dan
-{{ rec.gaps|length - 1 }} kesenjangan lain{% endif %}.<br>{% for t in ev.matched_terms %}<span class="tag">{{ t }}</span>
-{% endfor %}<br><em>“{{ ev.best_sentence }}”</em>{% endif %}</td></tr>
+{{ rec.gaps|length - 1 }} kesenjangan lain{% endif %}.<br>{% for t in ev.shown_words %}<span class="tag">{{ t }}</span>
+{% endfor %}<br><em>“{{ ev.best_sentence }}”</em>{% if ev.caution %}<br><span class="caution">Perhatian:
+{{ ev.caution }}</span>{% endif %}{% endif %}</td></tr>
 {% endfor %}</table>
 {% if r.alternates %}<h3>Cadangan</h3><ol>{% for a in r.alternates %}<li>{{ a.innovation.title }}
 <span class="muted">({{ a.innovation.id }}, {{ a.origin_name or "-" }}, skor {{ "%.2f"|format(a.score) }})</span></li>
@@ -87,7 +88,8 @@ PLAN = """<!DOCTYPE html>
 <h2>1. Kesenjangan yang dijawab</h2>
 {% if d.gaps %}<table><tr><th>Kode</th><th>Prioritas</th><th>Uraian</th><th>Kata yang cocok</th></tr>
 {% for g in d.gaps %}<tr><td>{{ g.gap_id }}</td><td>{{ g.priority }}</td><td>{{ g.gap_text }}</td>
-<td>{{ g.matched_terms|join(", ") }}</td></tr>{% endfor %}</table>
+<td>{{ g.shown_words|join(", ") }}{% if g.caution %}<br><span class="caution">Perhatian: {{ g.caution }}</span>
+{% endif %}</td></tr>{% endfor %}</table>
 {% else %}<p>Belum ada kesenjangan tercatat untuk daerah ini; uraikan masalah yang hendak dijawab.</p>{% endif %}
 <h2>2. Ringkasan inovasi</h2>
 <p>{{ d.innovation.description }}</p>

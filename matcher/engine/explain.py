@@ -1,16 +1,22 @@
-"""Why an innovation was ranked for a gap: the gap's words it shares (shown as the mentor wrote them) and the
-sentence of the innovation that best answers the gap."""
+"""Why an innovation was ranked for a gap: the gap's words it really shares (as the mentor wrote them, each
+paired with the innovation's own word: :mod:`matcher.engine.highlights`), the sentence of the innovation that
+best answers the gap, preferring what it does and achieved over the problem it started from, and a caution
+from the compatibility check (:mod:`matcher.engine.compat`)."""
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable, Collection, Sequence
-from collections.abc import Set as AbstractSet
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from matcher.data.records import Innovation
-from matcher.engine.text import Analysis, Analyzer
+from matcher.engine.compat import caution
+from matcher.engine.cues import CueList, cue_weights, generic_words
+from matcher.engine.highlights import Noise, TermPair, TextIndex, pairs
+from matcher.engine.text import Analysis, Analyzer, normalize
 
 if TYPE_CHECKING:
     from matcher.engine.generation import Generation
@@ -39,63 +45,107 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def matched_surfaces(query_analysis: Sequence[tuple[str, Sequence[str]]], doc_terms: AbstractSet[str]) -> list[str]:
-    """Original words of the query whose terms occur in the document, in query order, without repeats."""
-    seen: set[str] = set()
-    out: list[str] = []
-    for surface, terms in query_analysis:
-        key = surface.lower()
-        if key in seen or not any(t in doc_terms for t in terms):
-            continue
-        seen.add(key)
-        out.append(surface)
-    return out
-
-
 def best_sentence(
-    text: str, term_weights: dict[str, float], analyse: Callable[[str], Collection[str]]
+    text: str, term_weights: dict[str, float], analyse: Callable[[str], Collection[str]],
+    cues: CueList[float] | None = None,
 ) -> str:
-    """The sentence sharing the most query weight (sum of IDF of shared terms); the first sentence if none shares any."""
-    sentences = split_sentences(text)
-    if not sentences:
-        return ""
-    best, best_score = sentences[0], 0.0
-    for sentence in sentences:
-        score = sum(term_weights.get(t, 0.0) for t in set(analyse(sentence)))
-        if score > best_score:
-            best, best_score = sentence, score
+    """The sentence sharing the most query weight (sum of IDF of shared terms) times its cue factor
+    (:func:`cue_factor`: what the innovation does and achieved above the origin's problem); among sentences
+    sharing nothing, the one with the highest factor, the first on ties. ``cues`` default: the shipped ones."""
+    cues = sentence_cues() if cues is None else cues
+    best, best_key = "", (-1.0, -1.0)
+    for sentence in split_sentences(text):
+        factor = cue_factor(sentence, cues)
+        key = (factor * sum(term_weights.get(t, 0.0) for t in set(analyse(sentence))), factor)
+        if key > best_key:
+            best, best_key = sentence, key
     return best
 
 
+@lru_cache(maxsize=1)
+def sentence_cues() -> CueList[float]:
+    """The shipped sentence cues (``lexicon/sentence_cues.tsv``): cue -> weight."""
+    return CueList(cue_weights("sentence_cues.tsv"))
+
+
+def cue_factor(sentence: str, cues: CueList[float]) -> float:
+    """The highest cue weight above 1 times the lowest below 1 (1 for a sentence without cues)."""
+    weights = cues.found(normalize(sentence))
+    return max([w for w in weights if w > 1], default=1.0) * min([w for w in weights if w < 1], default=1.0)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What a mentor reads for a (gap, innovation) pair: ``matched_terms``, the gap's words the innovation
+    shares as written (what the page highlights in the gap); ``pairs``, each of them with the innovation's
+    word (:class:`TermPair`); ``best_sentence``; ``caution``, a compatibility warning or None."""
+
+    matched_terms: list[str]
+    pairs: list[TermPair]
+    best_sentence: str
+    caution: str | None = None
+
+
 class Explainer:
-    """The evidence a mentor reads for a (query, innovation) pair: the query's words the innovation shares and
-    its best-answering sentence.
+    """The evidence a mentor reads for a (query, innovation) pair: the query's words the innovation really
+    shares, paired with its own words; its best-answering sentence; a caution from the compatibility check.
 
     Explanations analyse the same innovation texts and sentences again and again, so the last analyses are
-    remembered. Words come from the generation's BM25 term arrays when the innovation is indexed as it is.
+    remembered. A term found in more than ``common_share`` of a catalogue of at least ``common_min`` innovations
+    is never shown as evidence; nor are stopwords, negations and ``generic`` words (default: the shipped list).
+    ``synonyms`` maps a term to terms of the same meaning (a thesaurus), shown as pairs.
     """
 
-    def __init__(self, analyzer: Analyzer):
+    def __init__(self, analyzer: Analyzer, generic: Collection[str] | None = None, common_share: float = 0.3,
+                 common_min: int = 50, synonyms: Mapping[str, Collection[str]] | None = None):
         self.analyzer = analyzer
+        self.generic = generic
+        self.common_share, self.common_min, self.synonyms = common_share, common_min, synonyms
         self._term_set = lru_cache(maxsize=16_384)(lambda text: frozenset(analyzer.terms(text)))
+        self._index = lru_cache(maxsize=4_096)(lambda text: TextIndex(analyzer.analyze(text), text))
+        self._common: tuple[Generation | None, Callable[[str], bool]] = (None, lambda t: False)
+        self._gap: tuple[Analysis | None, TextIndex, str] = (None, TextIndex([]), "")
+
+    def _ready(self) -> Noise:
+        if not hasattr(self, "noise_"):
+            self.analyzer.terms("")
+            plain = Analyzer(self.analyzer.stemmer_, expand=False, stopwords=self.analyzer.stopwords)
+            self.phrase_terms_ = lru_cache(maxsize=16_384)(lambda phrase: tuple(plain.terms(phrase)))
+            generic = generic_words() if self.generic is None else self.generic
+            self.noise_ = Noise.of(generic, self.phrase_terms_)
+        return self.noise_
 
     @staticmethod
     def weights(generation: Generation, analysis: Analysis) -> dict[str, float]:
         """IDF of each query term: how much sharing it says about a match."""
         return {t: generation.lexical.idf(t) for _, ts in analysis for t in ts}
 
-    def explain(self, generation: Generation, analysis: Analysis, innovation: Innovation,
-                weights: dict[str, float] | None = None) -> tuple[list[str], str]:
-        """(the query's words that the innovation shares, as written; the innovation's best-matching sentence).
+    def common(self, generation: Generation) -> Callable[[str], bool]:
+        """Whether a term occurs in more than ``common_share`` of the generation's catalogue (never for a
+        catalogue smaller than ``common_min``); remembered for the last generation."""
+        last, common = self._common  # read once: other threads may use another generation
+        if last is generation:
+            return common
+        n = len(generation.lexical)
+        df = self.common_share * n
+        limit = math.log(1 + (n - df + 0.5) / (df + 0.5))  # the IDF of a term in exactly that share
+        common = lru_cache(maxsize=16_384)(lambda t: n >= self.common_min and generation.lexical.idf(t) < limit)
+        self._common = (generation, common)
+        return common
 
-        ``analysis`` is ``analyzer.analyze(query)``; ``weights`` is :meth:`weights` when the caller has it.
-        """
+    def explain(self, generation: Generation, analysis: Analysis, innovation: Innovation,
+                weights: dict[str, float] | None = None) -> Explanation:
+        """The explanation of ``innovation`` for the query whose analysis (``analyzer.analyze(query)``) is
+        ``analysis``; ``weights`` is :meth:`weights` when the caller has it."""
+        noise = self._ready()
         weights = self.weights(generation, analysis) if weights is None else weights
-        surfaces = [(tok.surface, ts) for tok, ts in analysis]
-        at = generation.catalog.by_id.get(innovation.id)
-        held: AbstractSet[str]
-        if at is not None and generation.catalog.innovations[at].text == innovation.text:  # indexed as it is
-            held = generation.lexical.shared_terms(int(generation.catalog.rids[at]), weights.keys())
-        else:
-            held = self._term_set(innovation.text)
-        return matched_surfaces(surfaces, held), best_sentence(innovation.description, weights, self._term_set)
+        common = self.common(generation)
+        text = innovation.text
+        last = self._gap  # read once: other threads may explain other queries
+        if last[0] is not analysis:  # a ranking explains k innovations for one query in a row
+            last = self._gap = (analysis, TextIndex(analysis), " ".join(tok.norm for tok, _ in analysis))
+        _, gap, gap_text = last
+        found = pairs(gap, self._index(text), noise, self.phrase_terms_, common, self.synonyms)
+        telling = {t: w for t, w in weights.items() if t not in noise.terms and not common(t)}
+        sentence = best_sentence(innovation.description, telling, self._term_set)
+        return Explanation([p.gap for p in found], found, sentence, caution(gap_text, innovation))

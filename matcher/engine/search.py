@@ -10,15 +10,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
 from matcher.data.records import Innovation
 from matcher.engine.catalog import Filters
-from matcher.engine.explain import Explainer
+from matcher.engine.explain import Explainer, Explanation
 from matcher.engine.generation import Generation
+from matcher.engine.highlights import TermPair
 from matcher.engine.scoring import Features, Scorer
 from matcher.engine.text import Analysis
 
@@ -38,6 +39,8 @@ class Match:
     best_sentence: str
     confidence: float | None = None  # P(a mentor judges it relevant), calibrated; None without a learned ranker
     band: str | None = None  # "strong", "medium" or "weak", from the confidence
+    matched_pairs: list[TermPair] = field(default_factory=list)  # each matched term with the innovation's word
+    caution: str | None = None  # from the compatibility check ("butuh sinyal internet / aplikasi")
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -97,12 +100,12 @@ class Searcher:
         out = []
         for rank, i in enumerate(order, start=1):
             inv = cat.innovations[int(positions[i])]
-            terms, sentence = (self.explainer.explain(generation, analysis, inv, weights) if explain
-                               else ([], ""))
+            why = self.explainer.explain(generation, analysis, inv, weights) if explain else Explanation([], [], "")
             sure = None if confidence is None else round(float(confidence[i]), 4)
             out.append(Match(
                 innovation=inv, rank=rank, score=round(float(scores[i]), 6), dense=round(float(dense[i]), 6),
-                lexical=round(float(lexical[i]), 6), matched_terms=terms, best_sentence=sentence,
+                lexical=round(float(lexical[i]), 6), matched_terms=why.matched_terms, best_sentence=why.best_sentence,
+                matched_pairs=why.pairs, caution=why.caution,
                 confidence=sure, band=None if sure is None or generation.ranker is None else generation.ranker.band(sure),
             ))
         return out

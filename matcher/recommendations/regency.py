@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,6 +19,7 @@ from matcher.config import Settings
 from matcher.data.loaders import Gap, Innovation
 from matcher.data.regions import Region
 from matcher.engine.catalog import Filters
+from matcher.engine.highlights import TermPair
 from matcher.engine.scoring import Features, LinearScorer, Scorer
 from matcher.facade import pinned
 
@@ -47,6 +48,20 @@ class GapEvidence:
     best_sentence: str
     confidence: float | None = None  # P(a mentor judges the innovation relevant to this gap), calibrated
     band: str | None = None  # "strong", "medium" or "weak"
+    matched_pairs: list[TermPair] = field(default_factory=list)  # each matched term with the innovation's word
+    caution: str | None = None  # from the compatibility check
+
+    @property
+    def shown_words(self) -> list[str]:
+        """The matched words as reports show them: pairs ("Bumil ↔ ibu hamil") when the innovation writes a
+        word otherwise; the bare words for evidence stored before pairs existed."""
+        return [p.label for p in self.matched_pairs] or list(self.matched_terms)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GapEvidence:
+        """Inverse of ``asdict``; evidence stored before pairs and cautions existed loads with none."""
+        pairs = [TermPair(**p) for p in data.get("matched_pairs", [])]
+        return cls(**{**data, "matched_pairs": pairs})
 
 
 @dataclass(frozen=True)
@@ -128,7 +143,7 @@ def _evidence(gap: Gap, m: Match) -> GapEvidence:
     return GapEvidence(gap.id, gap.text, gap.priority, m.score, m.dense, m.lexical, [], "", m.confidence, m.band)
 
 
-def is_good(m: Match, good_match: float) -> bool:
+def is_good(m: Match | GapEvidence, good_match: float) -> bool:
     """A match a mentor may rely on: band strong or medium, or (without a learned ranker) a fused score from
     ``good_match``."""
     return m.band in ("strong", "medium") if m.band is not None else m.score >= good_match
@@ -138,14 +153,32 @@ def _round_or_none(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
+# Of Settings.good_match: the fused score from which another gap's match is shown. On the bundled judged pairs
+# (z-score fusion), matches scoring 0.85-1.0 x good_match are judged useful (grade >= 2) about half the time,
+# those below 0.7 x good_match a quarter of the time or less: the "medium" line until bands are calibrated.
+EVIDENCE_SHARE = 0.85
+
+
+def shows_evidence(e: GapEvidence, good_match: float) -> bool:
+    """Whether a match is strong enough to show as evidence from one of the regency's other gaps: band medium
+    or strong; without a learned ranker, a fused score near ``good_match``."""
+    if e.band is not None:
+        return e.band in ("strong", "medium")
+    return e.score >= EVIDENCE_SHARE * good_match
+
+
 def _explained(
-    matcher: Matcher, inv: Innovation, evidence: list[GapEvidence], analyses: dict[str, list]
+    matcher: Matcher, inv: Innovation, evidence: list[GapEvidence], analyses: dict[str, list], good_match: float,
 ) -> list[GapEvidence]:
-    """Evidence best first, with matched words and sentence; explained only for innovations that made the list."""
+    """Evidence best first, with matched words, sentence and caution; explained only for innovations that made
+    the list. The best gap is always shown; another gap only when :func:`shows_evidence` says its match is
+    strong enough."""
     out = []
-    for e in sorted(evidence, key=lambda e: -e.score):
-        terms, sentence = matcher.explain(e.gap_text, inv, analyses[e.gap_id])
-        out.append(replace(e, matched_terms=terms, best_sentence=sentence))
+    ranked = sorted(evidence, key=lambda e: -e.score)
+    for e in ranked[:1] + [e for e in ranked[1:] if shows_evidence(e, good_match)]:
+        why = matcher.explain(e.gap_text, inv, analyses[e.gap_id])
+        out.append(replace(e, matched_terms=why.matched_terms, best_sentence=why.best_sentence,
+                           matched_pairs=why.pairs, caution=why.caution))
     return out
 
 
@@ -233,7 +266,7 @@ def recommend_many(
             recs.append(Recommendation(
                 innovation=inv, rank=rank, score=round(float(scores[i]), 6),
                 parts={p: round(float(v), 6) for p, v in recs_parts[i].items()},
-                gaps=_explained(matcher, inv, evidence[ids[i]], analyses),
+                gaps=_explained(matcher, inv, evidence[ids[i]], analyses, opts.good_match),
                 distance_km=_round_or_none(distances[i]),
                 origin_name=matcher.regions.origin_name(inv.region_code),
                 confidence=best.confidence, band=best.band,
