@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from matcher.engine.lexicon import ACRONYMS, ALIASES, NEGATIONS, SHORT_FORMS, STOPWORDS, UNITS
-from matcher.engine.text import Analysis, Token, normalize
+from matcher.engine.text import Analysis, Need, Token, normalize
 
 __all__ = ["Noise", "TermPair", "TextIndex", "pairs"]
 
@@ -91,6 +91,8 @@ class TextIndex:
         self.stream: list[tuple[str, int]] = []  # (term, token index) of written terms, in text order
         self.at: dict[str, list[int]] = {}  # term -> its positions in the stream
         for i, (tok, terms) in enumerate(analysis):
+            if isinstance(tok, Need):  # implied needs are not written words: nothing is found in them
+                continue
             for t in _written_terms(tok.norm, terms):
                 self.written.setdefault(t, i)
                 self.at.setdefault(t, []).append(len(self.stream))
@@ -170,6 +172,11 @@ def pairs(
     seen: set[tuple[str, ...]] = set()  # a word is shown once, whatever its form ("pulau", "pulau-pulau")
     for i, (tok, terms) in enumerate(gap.analysis):
         key = tuple(_written_terms(tok.norm, terms))
+        if isinstance(tok, Need):  # a symptom: shown only through a need word the innovation writes
+            pair = _need_pair(tok, terms, inv, noise, common)
+            if pair is not None and pair.innovation.lower() not in {p.innovation.lower() for _, p in found}:
+                found.append((i, pair))
+            continue
         if i in covered or key in seen or not noise.shows(tok, terms, common):
             continue
         pair = _pair(tok, terms, inv, phrase_terms, synonyms or {})
@@ -204,6 +211,18 @@ def _pair(tok: Token, terms: Sequence[str], inv: TextIndex, phrase_terms: Callab
         for s in synonyms.get(t, ()):
             if s in inv.written:
                 return TermPair(tok.surface, inv.word(inv.written[s]), "synonym")
+    return None
+
+
+def _need_pair(tok: Need, terms: Sequence[str], inv: TextIndex, noise: Noise,
+               common: Callable[[str], bool]) -> TermPair | None:
+    """"symptom ↔ need word" when the innovation writes one of the needs the symptom points to (not one of the
+    symptom's own words, and no noise)."""
+    own = set(_written_terms(tok.norm, terms)) | set(tok.norm.split())
+    for t in terms:
+        if t in own or t in noise.words or common(t) or t not in inv.written:
+            continue
+        return TermPair(tok.surface, inv.word(inv.written[t]), "synonym")
     return None
 
 

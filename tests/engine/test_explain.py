@@ -17,7 +17,7 @@ from matcher.engine.cues import CueList, generic_words
 from matcher.engine.explain import Explainer, best_sentence, cue_factor, sentence_cues, split_sentences
 from matcher.engine.highlights import Noise, TermPair, TextIndex, pairs
 from matcher.engine.lexicon import ACRONYMS, ALIASES, NEGATIONS, SHORT_FORMS, STOPWORDS
-from matcher.engine.text import Analyzer, normalize
+from matcher.engine.text import Analyzer, Need, normalize
 
 ANALYZER = Analyzer()
 PLAIN = Analyzer(expand=False)
@@ -59,6 +59,11 @@ def assert_honest(pair: TermPair, gap_text: str, innovation_text: str, common=la
         spelled = [(a, b) for a, b in ((pair.gap, pair.innovation), (pair.innovation, pair.gap))
                    if any(PLAIN.terms(s) == PLAIN.terms(b) for s in _senses(a))]
         assert _keys(gap_words) & _keys(inv_words) or spelled, where
+    elif pair.kind == "synonym":  # a symptom of the gap and a need word it points to (the thesaurus)
+        needs = {t for tok, ts in ANALYZER.analyze(gap_text) if isinstance(tok, Need) and tok.surface == pair.gap
+                 for t in ts}
+        assert set(ANALYZER.terms(pair.innovation)) & needs, where
+        return
     else:
         pytest.fail(f"unexpected kind {where}")
     words = gap_words.split()
