@@ -47,7 +47,7 @@ MANIFEST = "manifest.json"
 FILES = ("innovations.jsonl", "gaps.jsonl", "shortlist.jsonl", "accounts.jsonl", "vectors.npy", "vectors.tsv")
 # Settings an index is built with (its manifest keeps them); a store built under others is refused on load.
 BUILD_SETTINGS = ("model", "query_prompt", "passage_prompt", "stemmer", "embed_title")
-DECISIONS = ("shortlisted", "rejected", "replicated")
+DECISIONS = ("shortlisted", "rejected", "replicated", "undone")  # undone: an undo event (matcher.decision_log)
 SHORTLIST_FIELDS = ("region_code", "innovation_id", "decision", "note", "who", "account", "created_at")
 ACCOUNT_FIELDS = ("name", "role", "key_id", "created_at")
 VECTOR_KINDS = ("passage", "query")

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     prior_similarity: float = Field(0.05, ge=0.0)
     mmr_lambda: float = Field(0.75, ge=0.0, le=1.0, description="1 = no diversification.")
     good_match: float = Field(4.5, description="Fused (z-score) score from which a gap counts as having a good candidate.")
+    fair_match: float = Field(3.0, description="Fused (z-score) score from which a candidate counts as a medium match "
+                              "(below good_match); lower ones are weak. See matcher.confidence.")
 
     # service
     read_requires_key: bool = Field(False, description="Reads need an API key too (writes always do).")

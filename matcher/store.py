@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from matcher.decision_log import UNDONE, allow_undo
 from matcher.errors import StoreError
 
 SCHEMA = """
@@ -52,7 +53,7 @@ CREATE TABLE IF NOT EXISTS shortlist (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     region_code TEXT NOT NULL,
     innovation_id TEXT NOT NULL,
-    decision TEXT NOT NULL CHECK (decision IN ('shortlisted', 'rejected', 'replicated')),
+    decision TEXT NOT NULL CHECK (decision IN ('shortlisted', 'rejected', 'replicated', 'undone')),
     note TEXT NOT NULL DEFAULT '',
     who TEXT NOT NULL DEFAULT '',
     created_at REAL NOT NULL
@@ -112,6 +113,7 @@ class Store:
             for table, column, declaration in MIGRATIONS:
                 if column not in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:
                     conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+            allow_undo(conn)  # stores from before undo: rebuild the shortlist table's CHECK once
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the store at {self.db_path}: {exc}") from exc
         return conn
@@ -250,12 +252,12 @@ class Store:
         return dict(zip(_DECISION_FIELDS, row, strict=True))
 
     def decisions(self, region_code: str) -> list[dict[str, Any]]:
-        """Current decision per innovation for a region (latest wins), oldest first."""
+        """Current decision per innovation for a region (latest wins, an undo leaves none), oldest first."""
         rows = self._conn.execute(
             f"SELECT {', '.join(_DECISION_FIELDS)} FROM shortlist s "
             "WHERE region_code = ? AND seq = (SELECT MAX(seq) FROM shortlist t WHERE t.region_code = s.region_code "
-            "AND t.innovation_id = s.innovation_id) ORDER BY seq",
-            (region_code,),
+            "AND t.innovation_id = s.innovation_id) AND decision != ? ORDER BY seq",
+            (region_code, UNDONE),
         ).fetchall()
         return [dict(zip(_DECISION_FIELDS, r, strict=True)) for r in rows]
 

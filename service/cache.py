@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
+from typing import Any, TypeVar
 
 from matcher.catalog import Filters
 from matcher.pipeline import Matcher
-from matcher.recommend import Recommendation
+
+T = TypeVar("T")
 
 
 def recommendation_key(m: Matcher, region_code: str, k: int, filters: Filters,
@@ -26,18 +28,22 @@ def recommendation_key(m: Matcher, region_code: str, k: int, filters: Filters,
 
 
 class RecommendationCache:
-    """Least-recently-used, ``size`` lists at most (0 turns it off). Used under the engine's lock."""
+    """Least-recently-used, ``size`` values at most (0 turns it off). Used under the engine's lock.
+
+    Values are recommendation lists, and the per-gap best scores that go with them (under the list's key
+    plus a tag)."""
 
     def __init__(self, size: int):
         self.size = size
         self.hits = self.misses = 0
-        self._lists: OrderedDict[tuple, list[Recommendation]] = OrderedDict()
+        self._lists: OrderedDict[tuple, Any] = OrderedDict()
 
-    def get(self, key: tuple, compute: Callable[[], list[Recommendation]]) -> list[Recommendation]:
+    def get(self, key: tuple, compute: Callable[[], T]) -> T:
         if key in self._lists:
             self.hits += 1
             self._lists.move_to_end(key)
-            return self._lists[key]
+            value: T = self._lists[key]
+            return value
         self.misses += 1
         value = compute()
         if self.size:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from matcher.confidence import band
+from matcher.config import Settings
 from matcher.corpus import Gap, Innovation
 from matcher.pipeline import Match
 from matcher.recommend import Recommendation
@@ -15,6 +17,7 @@ from service.schemas import (
     InnovationPublic,
     MatchPublic,
     RecommendationPublic,
+    RegionDecisionPublic,
     RegionPublic,
     ShortlistEntryPublic,
 )
@@ -38,19 +41,27 @@ def decision(d: dict[str, Any]) -> DecisionPublic:
     return DecisionPublic(**{k: d.get(k, "") for k in DecisionPublic.model_fields})
 
 
+def region_decision(regions: Regions, d: dict[str, Any]) -> RegionDecisionPublic:
+    return RegionDecisionPublic(**decision(d).model_dump(), region_name=regions.origin_name(d["region_code"]))
+
+
 def shortlist_entry(regions: Regions, d: dict[str, Any], inv: Innovation | None) -> ShortlistEntryPublic:
     return ShortlistEntryPublic(**decision(d).model_dump(), innovation=innovation(regions, inv) if inv else None)
 
 
-def match(regions: Regions, m: Match) -> MatchPublic:
-    return MatchPublic(rank=m.rank, score=m.score, dense=m.dense, lexical=m.lexical, matched_terms=m.matched_terms,
-                       best_sentence=m.best_sentence, innovation=innovation(regions, m.innovation))
+def match(regions: Regions, settings: Settings, m: Match) -> MatchPublic:
+    return MatchPublic(rank=m.rank, score=m.score, band=band(m.score, settings), dense=m.dense, lexical=m.lexical,
+                       matched_terms=m.matched_terms, best_sentence=m.best_sentence,
+                       innovation=innovation(regions, m.innovation))
 
 
-def recommendation(regions: Regions, rec: Recommendation, current: dict[str, Any] | None) -> RecommendationPublic:
+def recommendation(regions: Regions, settings: Settings, rec: Recommendation,
+                   current: dict[str, Any] | None) -> RecommendationPublic:
+    """Its band is its best gap's: how well it answers the gap it answers best."""
+    best = max((e.score for e in rec.gaps), default=float("-inf"))
     return RecommendationPublic(
-        rank=rec.rank, score=rec.score, parts=rec.parts, distance_km=rec.distance_km,
-        gaps=[GapEvidencePublic(**vars(e)) for e in rec.gaps],
+        rank=rec.rank, score=rec.score, band=band(best, settings), parts=rec.parts, distance_km=rec.distance_km,
+        gaps=[GapEvidencePublic(**vars(e), band=band(e.score, settings)) for e in rec.gaps],
         innovation=innovation(regions, rec.innovation),
         decision=decision(current) if current else None,
     )

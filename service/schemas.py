@@ -20,6 +20,9 @@ Sector = Literal[SECTORS]  # type: ignore[valid-type]
 Stage = Literal[STAGES]  # type: ignore[valid-type]
 Award = Literal[AWARDS]  # type: ignore[valid-type]
 Decision = Literal["shortlisted", "rejected", "replicated"]
+Band = Literal["strong", "medium", "weak"]
+BAND_DOC = ("strong, medium or weak, from the fused score and the MATCHER_GOOD_MATCH / MATCHER_FAIR_MATCH "
+            "thresholds (matcher.confidence).")
 TEXT_DOC = "Free text in Indonesian; at most MATCHER_MAX_TEXT_CHARS characters (5,000 by default)."
 
 
@@ -164,6 +167,7 @@ class MatchIn(BaseModel):
 class MatchPublic(BaseModel):
     rank: int
     score: float
+    band: Band = Field(description=BAND_DOC)
     dense: float
     lexical: float
     matched_terms: list[str] = Field(description="Words of the text that the innovation shares, as written.")
@@ -176,6 +180,7 @@ class GapEvidencePublic(BaseModel):
     gap_text: str
     priority: int
     score: float
+    band: Band = Field(description=BAND_DOC)
     dense: float
     lexical: float
     matched_terms: list[str]
@@ -195,6 +200,7 @@ class DecisionPublic(BaseModel):
 class RecommendationPublic(BaseModel):
     rank: int
     score: float
+    band: Band = Field(description="The band of its best gap's fused score: " + BAND_DOC)
     parts: dict[str, float] = Field(description="relevance, maturity, recognition, proximity, similarity; sum = score.")
     gaps: list[GapEvidencePublic] = Field(description="The regency's gaps it answers, best first.")
     distance_km: float | None
@@ -213,6 +219,36 @@ class DecisionIn(BaseModel):
 
 class ShortlistEntryPublic(DecisionPublic):
     innovation: InnovationPublic | None = Field(description="None when it has left the catalogue since.")
+
+
+class DecisionEventPublic(BaseModel):
+    """One row of the append-only decision history; ``undone`` clears the pair's current decision."""
+
+    seq: int = Field(description="Order of the event in the store.")
+    region_code: str
+    innovation_id: str
+    decision: Literal["shortlisted", "rejected", "replicated", "undone"]
+    note: str
+    who: str
+    account: str
+    created_at: float = Field(description="Unix time in seconds.")
+
+
+class RegionDecisionPublic(DecisionPublic):
+    region_name: str = Field(description="Name of the kabupaten/kota that decided.")
+
+
+# ---- confidence ---------------------------------------------------------------------------------------------
+class GapCoveragePublic(BaseModel):
+    gap_id: str
+    best_score: float | None = Field(description="Fused score of its best candidate under the filters; None: none passes.")
+    band: Band | None = Field(description="Band of that score; weak means no good innovation: a candidate for a new one.")
+
+
+class ConfidencePublic(BaseModel):
+    strong_from: float = Field(description="MATCHER_GOOD_MATCH: fused score from which a match is strong.")
+    medium_from: float = Field(description="MATCHER_FAIR_MATCH: fused score from which a match is medium.")
+    scale_max: float = Field(description="Score a full confidence bar stands for (twice strong_from): an absolute scale.")
 
 
 # ---- batch jobs ---------------------------------------------------------------------------------------------
@@ -271,8 +307,17 @@ class MatchesPublic(ListPublic[MatchPublic]):
 
 
 class RecommendationsPublic(ListPublic[RecommendationPublic]):
-    pass
+    coverage: list[GapCoveragePublic] = Field(
+        [], description="Each gap of the regency with its best candidate's score and band, whatever made the top k.")
 
 
 class ShortlistPublic(ListPublic[ShortlistEntryPublic]):
+    pass
+
+
+class HistoryPublic(ListPublic[DecisionEventPublic]):
+    pass
+
+
+class RegionDecisionsPublic(ListPublic[RegionDecisionPublic]):
     pass

@@ -1,7 +1,9 @@
 """A regency's recommendations: every gap ranked, aggregated, diversified (``matcher.recommend``).
 
 Each recommendation carries the regency's current decision on it, so the page can show what is already
-shortlisted or rejected. Lists are cached per worker under a key that holds every input (``service.cache``).
+shortlisted or rejected, and a confidence band (``matcher.confidence``); the list also says, for every gap,
+how good its best candidate is, so a gap with no good innovation anywhere reads as such. Lists are cached per
+worker under a key that holds every input (``service.cache``).
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from matcher.confidence import band, best_per_gap
 from matcher.recommend import recommend
 from service import present
 from service.cache import recommendation_key
 from service.deps import EngineDep, MatcherDep
 from service.routes.filters import FilterParams
-from service.schemas import MAX_K, RecommendationsPublic
+from service.schemas import MAX_K, ConfidencePublic, GapCoveragePublic, RecommendationsPublic
 
 router = APIRouter(tags=["recommendations"])
 
@@ -37,5 +40,15 @@ def recommendations(
     replicated = [i for i, d in current.items() if d["decision"] == "replicated"]
     key = recommendation_key(m, region.code, k, filters, replicated)
     recs = engine.cache.get(key, lambda: recommend(m, region.code, k=k, filters=filters))
-    data = [present.recommendation(m.regions, r, current.get(r.innovation.id)) for r in recs]
-    return RecommendationsPublic(data=data, count=len(data))
+    best = engine.cache.get((*key, "best"), lambda: best_per_gap(m, region.code, filters))
+    data = [present.recommendation(m.regions, m.settings, r, current.get(r.innovation.id)) for r in recs]
+    coverage = [GapCoveragePublic(gap_id=g, best_score=s, band=None if s is None else band(s, m.settings))
+                for g, s in best.items()]
+    return RecommendationsPublic(data=data, count=len(data), coverage=coverage)
+
+
+@router.get("/confidence", response_model=ConfidencePublic, summary="The score thresholds of the confidence bands")
+def confidence(engine: EngineDep) -> ConfidencePublic:
+    """What the page needs to draw a score on an absolute scale, with the band thresholds marked."""
+    s = engine.settings
+    return ConfidencePublic(strong_from=s.good_match, medium_from=s.fair_match, scale_max=2 * s.good_match)
