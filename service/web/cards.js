@@ -44,10 +44,10 @@ function matchedWords(terms) {
     el("ul", { class: "chips" }, ...terms.map((t) => el("li", {}, el("mark", { text: t })))));
 }
 
-// A gap quote clamped to three lines, with a real button to read it all (keyboard and screen readers included).
+// A gap quote clamped to three lines, with a real button to read it all (keyboard and screen readers included);
+// ``fitQuotes`` hides the button where the whole text fits anyway.
 function gapQuote(text, terms) {
   const quote = el("blockquote", { class: "gap-quote" }, el("div", { class: "clamp" }, highlighted(text, terms)));
-  if (text.length < 200) return quote;
   const toggle = el("button", { type: "button", class: "btn btn-link more", "aria-expanded": "false",
                                 text: "Tampilkan seluruh teks" });
   toggle.addEventListener("click", () => {
@@ -55,7 +55,15 @@ function gapQuote(text, terms) {
     toggle.setAttribute("aria-expanded", String(open));
     toggle.textContent = open ? "Ringkas teks" : "Tampilkan seluruh teks";
   });
-  return el("div", {}, quote, toggle);
+  return el("div", { class: "quote-box" }, quote, toggle);
+}
+
+export function fitQuotes(container) {
+  for (const box of container.querySelectorAll(".quote-box")) {
+    const clamp = box.querySelector(".clamp");
+    const expanded = box.querySelector(".gap-quote").classList.contains("expanded");
+    box.querySelector(".more").hidden = !expanded && clamp.scrollHeight <= clamp.clientHeight + 1;
+  }
 }
 
 function parts(rec) {

@@ -2,7 +2,7 @@
 import {
   $, BANDS, DECISIONS, PRIORITIES, SECTORS, api, el, explain, formatNumber, formatTime, needKey, saveBlob, toast,
 } from "./lib.js";
-import { recommendationCard } from "./cards.js";
+import { fitQuotes, recommendationCard } from "./cards.js";
 import { showView, state } from "./view.js";
 
 let lastRecommendations = [];
@@ -139,6 +139,7 @@ export function renderRecommendations() {
   $("recs-status").textContent = status;
   $("n-recs").textContent = shown.length;
   $("rec-list").replaceChildren(...shown.map((rec) => recommendationCard(rec, act)));
+  fitQuotes($("rec-list"));
 }
 
 // ---- decisions -------------------------------------------------------------------------------------------
@@ -241,6 +242,7 @@ export async function showRegion(region) {
 }
 
 export function setupRegionView() {
+  window.addEventListener("resize", () => fitQuotes($("rec-list")));
   $("gap-add").addEventListener("click", () => (needKey() ? null : openGapForm()));
   $("gap-cancel").addEventListener("click", closeGapForm);
   $("gap-form").addEventListener("submit", saveGap);
