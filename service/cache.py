@@ -30,8 +30,7 @@ def recommendation_key(m: Matcher, region_code: str, k: int, filters: Filters,
 class RecommendationCache:
     """Least-recently-used, ``size`` values at most (0 turns it off). Used under the engine's lock.
 
-    Values are recommendation lists, and the per-gap best scores that go with them (under the list's key
-    plus a tag)."""
+    A value is a recommendation list with the per-gap best scores that go with it."""
 
     def __init__(self, size: int):
         self.size = size

@@ -39,8 +39,8 @@ def recommendations(
         filters = filters.with_excluded(ids=sorted(i for i, d in current.items() if d["decision"] == "rejected"))
     replicated = [i for i, d in current.items() if d["decision"] == "replicated"]
     key = recommendation_key(m, region.code, k, filters, replicated)
-    recs = engine.cache.get(key, lambda: recommend(m, region.code, k=k, filters=filters))
-    best = engine.cache.get((*key, "best"), lambda: best_per_gap(m, region.code, filters))
+    recs, best = engine.cache.get(key, lambda: (recommend(m, region.code, k=k, filters=filters),
+                                                best_per_gap(m, region.code, filters)))
     data = [present.recommendation(m.regions, m.settings, r, current.get(r.innovation.id)) for r in recs]
     coverage = [GapCoveragePublic(gap_id=g, best_score=s, band=None if s is None else band(s, m.settings))
                 for g, s in best.items()]
