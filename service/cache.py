@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
-from typing import Any, TypeVar
 
 from matcher.catalog import Filters
 from matcher.pipeline import Matcher
+from matcher.recommend import Recommendation
 
-T = TypeVar("T")
+# A regency's list, and each of its gaps' best fused score (matcher.confidence.best_per_gap): same inputs, one entry.
+Entry = tuple[list[Recommendation], dict[str, float | None]]
 
 
 def recommendation_key(m: Matcher, region_code: str, k: int, filters: Filters,
@@ -28,21 +29,18 @@ def recommendation_key(m: Matcher, region_code: str, k: int, filters: Filters,
 
 
 class RecommendationCache:
-    """Least-recently-used, ``size`` values at most (0 turns it off). Used under the engine's lock.
-
-    A value is a recommendation list with the per-gap best scores that go with it."""
+    """Least-recently-used, ``size`` lists at most (0 turns it off). Used under the engine's lock."""
 
     def __init__(self, size: int):
         self.size = size
         self.hits = self.misses = 0
-        self._lists: OrderedDict[tuple, Any] = OrderedDict()
+        self._lists: OrderedDict[tuple, Entry] = OrderedDict()
 
-    def get(self, key: tuple, compute: Callable[[], T]) -> T:
+    def get(self, key: tuple, compute: Callable[[], Entry]) -> Entry:
         if key in self._lists:
             self.hits += 1
             self._lists.move_to_end(key)
-            value: T = self._lists[key]
-            return value
+            return self._lists[key]
         self.misses += 1
         value = compute()
         if self.size:
