@@ -543,6 +543,8 @@ def test_mentor_page_shows_hostile_text_literally(hostile):
             page.on("pageerror", lambda e: problems.append(str(e)))
             page.on("dialog", lambda d: problems.append(f"dialog: {d.message}") or d.dismiss())
             page.goto(f"{hostile.url}/#{REGION}")
+            page.wait_for_selector("#recs-status:has-text('inovasi')")
+            page.check("#f-show-weak")  # a tiny catalogue under the default thresholds: every match is weak
             for record in HOSTILE:
                 card = page.locator(f".rec[data-id='{record['id']}']")
                 sync_api.expect(card).to_have_count(1)
@@ -551,7 +553,13 @@ def test_mentor_page_shows_hostile_text_literally(hostile):
             page.wait_for_selector("#shortlist-body tr[data-id='H1']")
             assert f"@SUM(A1) {SCRIPT}" in page.locator("#shortlist-body").text_content()
             assert HOSTILE_GAP["text"] in page.locator("#gap-list").text_content()
-            page.locator(".rec").first.locator(".gap-quote").click()  # expanded evidence: still text
+            more = page.locator(".rec .more:visible")
+            if more.count():
+                more.first.click()  # expanded evidence: still text
+            page.goto(f"{hostile.url}/#inovasi/H1")  # the innovation view, its contact field included
+            sync_api.expect(page.locator("#inv-title")).to_have_text(HOSTILE[0]["title"])
+            assert SCRIPT in page.locator("#inv-contact").text_content()
+            assert HOSTILE[0]["description"] in page.locator("#inv-description").text_content()
             assert page.locator("img:not([src^='/static/'])").count() == 0  # only the page's own logo
             assert page.locator("script:not([src])").count() == 0
             assert page.locator("[onerror], [onclick], [onload]").count() == 0

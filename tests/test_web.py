@@ -171,10 +171,13 @@ def test_the_page_fits_phone_and_desktop_and_choosing_a_regency_shows_it(server,
         assert page.locator("#sidebar-toggle").is_hidden()
     shot(page, f"{device}-regency")
 
-    for view, ready in (("#inovasi/M1", "#inv-similar li"), ("#katalog", ".cat-item"), ("#cari", "#s-text")):
+    for view, ready, name in (("#inovasi/M1", "#inv-similar li", "innovation"), ("#katalog", ".cat-item", "catalogue"),
+                              ("#cari", "#s-text", None)):
         page.goto(f"{server.url}/{view}")
         page.wait_for_selector(ready)
         no_sideways_scroll(page)
+        if name:
+            shot(page, f"{device}-{name}")
     page.fill("#s-text", "Ibu hamil di pulau kecil sulit dirujuk ke puskesmas")
     page.click("#search-form button[type=submit]")
     page.wait_for_selector("#search-list .rec")
