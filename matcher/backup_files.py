@@ -6,7 +6,7 @@ An export folder holds::
                       and the sha256 and size of every other file
     innovations.jsonl one ``Innovation.to_dict()`` per line, in index order (``matcher index``/``validate`` read it)
     gaps.jsonl        one ``Gap.to_dict()`` per line
-    shortlist.jsonl   every decision ever recorded, oldest first: region_code, innovation_id, decision, note,
+    shortlist.jsonl   every decision and undo ever recorded, oldest first: region_code, innovation_id, decision, note,
                       who, account, created_at (Unix seconds)
     accounts.jsonl    name, role, key_id (public), created_at; never a salt or a key hash
     vectors.npy       float32 (n, dim): the cached embeddings of the records' texts under ``build.model_id``

@@ -155,3 +155,18 @@ def test_the_action_plan_of_a_shortlisted_pair_downloads_as_docx(svc):
     assert "Perahu Siaga Bunda" in doc.paragraphs[0].text
     httpx.delete(f"{svc.url}/regions/81.03/shortlist/M1", headers=auth(svc))
     assert_error(httpx.get(url), 404, "not_found")  # undone: no longer on the shortlist
+
+
+def test_an_export_carries_the_undo_events_and_an_import_restores_them(mini_matcher, tmp_path, e5_encoder, regions):
+    from matcher.backup import export_store, import_store
+
+    m = mini_matcher
+    m.store.add_decision("81.03", "M1", "shortlisted", account="ani")
+    DecisionLog(m.store).undo("81.03", "M1", who="ani", account="ani")
+    report = export_store(m.settings, tmp_path / "export")
+    assert report.counts["shortlist"] == 2
+    restored = Settings(home=tmp_path / "restored")
+    import_store(report.path, restored, encoder=e5_encoder, regions=regions)
+    store = Store(restored.home)
+    assert [e["decision"] for e in DecisionLog(store).history("81.03")] == ["shortlisted", UNDONE]
+    assert store.decisions("81.03") == []
