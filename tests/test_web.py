@@ -264,9 +264,21 @@ def test_innovation_view_from_a_card_and_by_link(server, page):
     regions = page.locator("#inv-regions")
     assert "Kabupaten Maluku Tenggara" in regions.text_content() and "Sudah direplikasi" in regions.text_content()
 
+    sign_in(page, server.keys["mentor"])  # with a regency open, its decision can be made from here
+    decide = page.locator("#inv-decide")
+    assert decide.locator("h3").text_content() == "Keputusan untuk Kabupaten Kepulauan Tanimbar"
+    decide.locator(".note").fill("Bandingkan dengan Perahu Siaga Bunda")
+    decide.get_by_role("button", name="Masukkan daftar pendek").click()
+    expect(decide.locator("h3")).to_have_text("Keputusan untuk Kabupaten Kepulauan Tanimbar: daftar pendek")
+    expect(regions.locator("li", has_text="Kabupaten Kepulauan Tanimbar")).to_contain_text("Daftar pendek")
+    page.click("#inv-back")
+    page.wait_for_selector("#shortlist-body tr[data-id='W1']")
+    assert "Bandingkan dengan Perahu Siaga Bunda" in page.text_content("#shortlist-body")
+
     fresh = page.context.new_page()  # a link opened anew lands on the same view
     fresh.goto(f"{server.url}/#inovasi/W1")
     expect(fresh.locator("#inv-title")).to_have_text("Ambulans Perahu Desa")
+    assert fresh.locator("#inv-decide").is_hidden()  # no regency open in that tab
     assert page.problems == []
 
 
