@@ -91,12 +91,20 @@ function renderRegionList() {
   $("region-list").replaceChildren(...shown.map((r) => {
     const current = state.region && state.region.code === r.code;
     return el("li", {}, el("a", { href: `#${r.code}`, class: `region-item${current ? " active" : ""}`,
-                                  "data-code": r.code, "aria-current": current ? "page" : null },
+                                  "data-code": r.code, "aria-current": current ? "page" : null, onclick: reopen },
       el("span", { class: "region-name", text: r.name }),
       r.gaps ? el("span", { class: "count", text: `${r.gaps} kesenjangan` }) : null));
   }));
   $("region-hint").textContent = !state.regions.length ? "Pilih provinsi terlebih dulu."
     : shown.length ? `${shown.length} kabupaten/kota` : "Tidak ada nama yang cocok.";
+}
+
+// Choosing the regency that is already open changes no address: show it all the same.
+function reopen(event) {
+  if (event.currentTarget.getAttribute("href") !== location.hash) return;
+  event.preventDefault();
+  setSidebar(false);
+  showView("region", "region-name");
 }
 
 // On a phone the regency list folds away once a regency is chosen; the button reopens it.
