@@ -33,7 +33,8 @@ def best_per_gap(matcher: Matcher, region_code: str, filters: Filters | None = N
 
     The regency's replicated innovations are left out, as in its recommendations, so a gap whose only good
     answer was already replicated reads as open. Tells a gap with no good innovation anywhere (a candidate for
-    a new innovation) from one whose answers merely missed the top k."""
+    a new innovation) from one whose answers merely missed the top k. The one-regency, filtered counterpart of
+    ``matcher.coverage.gap_coverage``, which reports every stored gap for research."""
     gaps = matcher.gaps(region_code)
     if not gaps:
         return {}
