@@ -37,7 +37,9 @@ _EXPORTS: dict[str, str] = {
     # regency recommendations
     "Recommendation": "matcher.recommendations.regency", "RecommendOptions": "matcher.recommendations.regency",
     "recommend": "matcher.recommendations.regency", "recommend_many": "matcher.recommendations.regency",
-    "regency_inputs": "matcher.recommendations.regency", "GapEvidence": "matcher.recommendations.regency",
+    "regency_inputs": "matcher.recommendations.regency",
+    "band_of": "matcher.recommendations.confidence", "gap_fits": "matcher.recommendations.confidence",
+    "GapFit": "matcher.recommendations.confidence", "GapEvidence": "matcher.recommendations.regency",
     # evaluation
     "evaluate": "matcher.research.evaluation", "evaluate_regions": "matcher.research.evaluation",
     "EvalResult": "matcher.research.evaluation",
@@ -64,14 +66,15 @@ _EXPORTS: dict[str, str] = {
 }
 __all__ = [
     "AWARDS", "Account", "Accounts", "CrossTable", "DemoCorpus", "EvalResult", "Filters", "Gap",
-    "GapCoverage", "GapEvidence", "HUB_PROVINCES", "IndexReport", "Innovation", "Judgment", "Match",
-    "Matcher", "RecommendOptions", "Recommendation", "Region", "Regions", "SECTORS", "STAGES", "Settings",
-    "Store", "TermPair", "channel_grid", "coverage_table", "demo_corpus", "demo_matcher", "draft_plan",
-    "embedding_map", "evaluate", "evaluate_regions", "export_store", "fusion_grid", "gap_coverage",
-    "get_settings", "heatmap", "import_store", "load_gaps", "load_innovations", "load_qrels", "load_split",
-    "normalize", "parse_gap", "parse_innovation", "pinned", "province_counts", "recommend",
-    "recommend_many", "regency_inputs", "remove_demo_stores", "run_batch", "safe_cell", "scatter_by_group",
-    "sector_counts", "sweep", "to_frame", "uncovered_by_threshold", "weakest_gaps", "write_plan",
+    "GapCoverage", "GapEvidence", "GapFit", "HUB_PROVINCES", "IndexReport", "Innovation", "Judgment",
+    "Match", "Matcher", "RecommendOptions", "Recommendation", "Region", "Regions", "SECTORS", "STAGES",
+    "Settings", "Store", "TermPair", "band_of", "channel_grid", "coverage_table", "demo_corpus",
+    "demo_matcher", "draft_plan", "embedding_map", "evaluate", "evaluate_regions", "export_store",
+    "fusion_grid", "gap_coverage", "gap_fits", "get_settings", "heatmap", "import_store", "load_gaps",
+    "load_innovations", "load_qrels", "load_split", "normalize", "parse_gap", "parse_innovation", "pinned",
+    "province_counts", "recommend", "recommend_many", "regency_inputs", "remove_demo_stores", "run_batch",
+    "safe_cell", "scatter_by_group", "sector_counts", "sweep", "to_frame", "uncovered_by_threshold",
+    "weakest_gaps", "write_plan",
 ]
 
 
@@ -109,6 +112,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time the names load
     from matcher.engine.highlights import TermPair
     from matcher.engine.text import normalize
     from matcher.facade import IndexReport, Match, Matcher, pinned
+    from matcher.recommendations.confidence import GapFit, band_of, gap_fits
     from matcher.recommendations.regency import (
         GapEvidence,
         Recommendation,

@@ -34,6 +34,7 @@ from service.routes import (
     health,
     innovations,
     match,
+    plans,
     recommendations,
     regions,
     shortlist,
@@ -43,7 +44,7 @@ from service.schemas import ErrorPublic
 
 log = logging.getLogger("matcher.service")
 API_ROUTERS = (accounts.router, regions.router, gaps.router, recommendations.router, match.router, innovations.router,
-               shortlist.router, batch.router)
+               shortlist.router, plans.router, batch.router)
 ERROR_TEXTS = {400: "Bad request", 401: "Missing or invalid API key", 403: "The key's role may not do this",
                404: "Not found", 409: "Conflict", 413: "Too large", 422: "Invalid input", 429: "Rate limited",
                503: "No usable index"}

@@ -16,6 +16,9 @@ from collections.abc import Callable, Hashable
 from matcher import Filters, Matcher, Recommendation, regency_inputs
 from matcher.config import fingerprint
 
+# A regency's list, and each of its gaps' best fused score (matcher.confidence.best_per_gap): same inputs, one entry.
+Entry = tuple[list[Recommendation], dict[str, float | None]]
+
 
 def recommendation_key(m: Matcher, region_code: str, k: int, filters: Filters) -> tuple[Hashable, ...]:
     """Every input of ``recommend(m, region_code, k, filters)``, derived from the same declarations as a batch
@@ -31,9 +34,9 @@ class RecommendationCache:
     def __init__(self, size: int):
         self.size = size
         self.hits = self.misses = 0
-        self._lists: OrderedDict[tuple, list[Recommendation]] = OrderedDict()
+        self._lists: OrderedDict[tuple, Entry] = OrderedDict()
 
-    def get(self, key: tuple, compute: Callable[[], list[Recommendation]]) -> list[Recommendation]:
+    def get(self, key: tuple, compute: Callable[[], Entry]) -> Entry:
         if key in self._lists:
             self.hits += 1
             self._lists.move_to_end(key)

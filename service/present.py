@@ -14,7 +14,9 @@ from matcher import (
     Region,
     Regions,
     TermPair,
+    band_of,
 )
+from matcher.config import Settings
 from service.schemas import (
     DecisionPublic,
     GapEvidencePublic,
@@ -22,6 +24,7 @@ from service.schemas import (
     InnovationPublic,
     MatchPublic,
     RecommendationPublic,
+    RegionDecisionPublic,
     RegionPublic,
     ShortlistEntryPublic,
     TermPairPublic,
@@ -46,6 +49,10 @@ def decision(d: dict[str, Any]) -> DecisionPublic:
     return DecisionPublic(**{k: d.get(k, "") for k in DecisionPublic.model_fields})
 
 
+def region_decision(regions: Regions, d: dict[str, Any]) -> RegionDecisionPublic:
+    return RegionDecisionPublic(**decision(d).model_dump(), region_name=regions.origin_name(d["region_code"]))
+
+
 def shortlist_entry(regions: Regions, d: dict[str, Any], inv: Innovation | None) -> ShortlistEntryPublic:
     return ShortlistEntryPublic(**decision(d).model_dump(), innovation=innovation(regions, inv) if inv else None)
 
@@ -54,21 +61,26 @@ def pairs(found: list[TermPair]) -> list[TermPairPublic]:
     return [TermPairPublic(gap=p.gap, innovation=p.innovation, kind=p.kind, label=p.label) for p in found]
 
 
-def match(regions: Regions, m: Match) -> MatchPublic:
+def match(regions: Regions, settings: Settings, m: Match) -> MatchPublic:
     return MatchPublic(rank=m.rank, score=m.score, dense=m.dense, lexical=m.lexical, matched_terms=m.matched_terms,
                        best_sentence=m.best_sentence, matched_pairs=pairs(m.matched_pairs), caution=m.caution,
-                       confidence=m.confidence, band=m.band, innovation=innovation(regions, m.innovation))
+                       confidence=m.confidence, band=band_of(m.band, m.score, settings),
+                       innovation=innovation(regions, m.innovation))
 
 
-def evidence(e: GapEvidence) -> GapEvidencePublic:
-    return GapEvidencePublic(**{**vars(e), "matched_pairs": pairs(e.matched_pairs)})
+def evidence(e: GapEvidence, settings: Settings) -> GapEvidencePublic:
+    return GapEvidencePublic(**{**vars(e), "matched_pairs": pairs(e.matched_pairs),
+                                "band": band_of(e.band, e.score, settings)})
 
 
-def recommendation(regions: Regions, rec: Recommendation, current: dict[str, Any] | None) -> RecommendationPublic:
+def recommendation(regions: Regions, settings: Settings, rec: Recommendation,
+                   current: dict[str, Any] | None) -> RecommendationPublic:
+    """Its band is its best gap's: how well it answers the gap it answers best."""
+    best = max((e.score for e in rec.gaps), default=float("-inf"))
     return RecommendationPublic(
         rank=rec.rank, score=rec.score, parts=rec.parts, distance_km=rec.distance_km, confidence=rec.confidence,
-        band=rec.band,
-        gaps=[evidence(e) for e in rec.gaps],
+        band=band_of(rec.band, best, settings),
+        gaps=[evidence(e, settings) for e in rec.gaps],
         innovation=innovation(regions, rec.innovation),
         decision=decision(current) if current else None,
     )

@@ -21,6 +21,8 @@ Stage = Literal[STAGES]  # type: ignore[valid-type]
 Award = Literal[AWARDS]  # type: ignore[valid-type]
 Decision = Literal["shortlisted", "rejected", "replicated"]
 Band = Literal["strong", "medium", "weak"]
+BAND_DOC = ("strong, medium or weak: from the calibrated confidence of the learned ranker, or (MATCHER_RANKER="
+            "fusion) from the fused score and the MATCHER_GOOD_MATCH / MATCHER_FAIR_MATCH thresholds.")
 TEXT_DOC = "Free text in Indonesian; at most MATCHER_MAX_TEXT_CHARS characters (5,000 by default)."
 
 
@@ -182,13 +184,13 @@ CAUTION_DOC = "A short compatibility warning ('butuh sinyal internet / aplikasi'
 class MatchPublic(BaseModel):
     rank: int
     score: float
+    band: Band = Field(description=BAND_DOC)
     dense: float
     lexical: float
     matched_terms: list[str] = Field(description="Words of the text that the innovation shares, as written.")
     best_sentence: str = Field(description="The innovation's sentence that best answers the text.")
     confidence: float | None = Field(None, description="P(a mentor judges it relevant, grade >= 2), calibrated on "
-                                     "judged gaps; null when the index has no learned ranker.")
-    band: Band | None = Field(None, description="strong, medium or weak, from the confidence.")
+                                     "judged gaps; null without a learned ranker.")
     matched_pairs: list[TermPairPublic] = Field([], description=PAIRS_DOC)
     caution: str | None = Field(None, description=CAUTION_DOC)
     innovation: InnovationPublic
@@ -199,13 +201,13 @@ class GapEvidencePublic(BaseModel):
     gap_text: str
     priority: int
     score: float
+    band: Band = Field(description=BAND_DOC)
     dense: float
     lexical: float
     matched_terms: list[str]
     best_sentence: str
     confidence: float | None = Field(None, description="P(a mentor judges it relevant, grade >= 2), calibrated on "
-                                     "judged gaps; null when the index has no learned ranker.")
-    band: Band | None = Field(None, description="strong, medium or weak, from the confidence.")
+                                     "judged gaps; null without a learned ranker.")
     matched_pairs: list[TermPairPublic] = Field([], description=PAIRS_DOC)
     caution: str | None = Field(None, description=CAUTION_DOC)
 
@@ -223,12 +225,12 @@ class DecisionPublic(BaseModel):
 class RecommendationPublic(BaseModel):
     rank: int
     score: float
+    band: Band = Field(description="The band of the gap it answers best: " + BAND_DOC)
     parts: dict[str, float] = Field(description="relevance, maturity, recognition, proximity, similarity; sum = score.")
     gaps: list[GapEvidencePublic] = Field(description="The regency's gaps it answers, best first.")
     distance_km: float | None
     confidence: float | None = Field(None, description="Of the gap it answers best: P(a mentor judges it relevant, grade >= 2), calibrated on "
-                                     "judged gaps; null when the index has no learned ranker.")
-    band: Band | None = Field(None, description="strong, medium or weak, from the confidence.")
+                                     "judged gaps; null without a learned ranker.")
     innovation: InnovationPublic
     decision: DecisionPublic | None = Field(description="The regency's current decision on it, if any.")
 
@@ -244,6 +246,39 @@ class DecisionIn(BaseModel):
 
 class ShortlistEntryPublic(DecisionPublic):
     innovation: InnovationPublic | None = Field(description="None when it has left the catalogue since.")
+
+
+class DecisionEventPublic(BaseModel):
+    """One row of the append-only decision history; ``undone`` clears the pair's current decision."""
+
+    seq: int = Field(description="Order of the event in the store.")
+    region_code: str
+    innovation_id: str
+    decision: Literal["shortlisted", "rejected", "replicated", "undone"]
+    note: str
+    who: str
+    account: str
+    created_at: float = Field(description="Unix time in seconds.")
+
+
+class RegionDecisionPublic(DecisionPublic):
+    region_name: str = Field(description="Name of the kabupaten/kota that decided.")
+
+
+# ---- confidence ---------------------------------------------------------------------------------------------
+class GapCoveragePublic(BaseModel):
+    gap_id: str
+    best_score: float | None = Field(description="Score of its best candidate under the filters; None: none passes.")
+    band: Band | None = Field(description="Band of that candidate; weak means no good innovation: a candidate for a new one.")
+    confidence: float | None = Field(None, description="Calibrated confidence of that candidate (learned ranker).")
+
+
+class ConfidencePublic(BaseModel):
+    measure: Literal["confidence", "score"] = Field(
+        description="What the thresholds are in: the calibrated confidence of each match, or its fused score.")
+    strong_from: float = Field(description="From here a match is strong.")
+    medium_from: float = Field(description="From here a match is medium (below strong).")
+    scale_max: float = Field(description="What a full bar stands for: an absolute scale.")
 
 
 # ---- batch jobs ---------------------------------------------------------------------------------------------
@@ -302,8 +337,17 @@ class MatchesPublic(ListPublic[MatchPublic]):
 
 
 class RecommendationsPublic(ListPublic[RecommendationPublic]):
-    pass
+    coverage: list[GapCoveragePublic] = Field(
+        [], description="Each gap of the regency with its best candidate's score and band, whatever made the top k.")
 
 
 class ShortlistPublic(ListPublic[ShortlistEntryPublic]):
+    pass
+
+
+class HistoryPublic(ListPublic[DecisionEventPublic]):
+    pass
+
+
+class RegionDecisionsPublic(ListPublic[RegionDecisionPublic]):
     pass

@@ -6,7 +6,7 @@ An export folder holds::
                       and the sha256 and size of every other file
     innovations.jsonl one ``Innovation.to_dict()`` per line, in index order (``matcher index``/``validate`` read it)
     gaps.jsonl        one ``Gap.to_dict()`` per line
-    shortlist.jsonl   every decision ever recorded, oldest first: region_code, innovation_id, decision, note,
+    shortlist.jsonl   every decision and undo ever recorded, oldest first: region_code, innovation_id, decision, note,
                       who, account, created_at (Unix seconds)
     accounts.jsonl    name, role, key_id (public), created_at; never a salt or a key hash
     vectors.npy       float32 (n, dim): the cached embeddings of the records' texts under ``build.model_id``
@@ -47,7 +47,7 @@ MANIFEST = "manifest.json"
 FILES = ("innovations.jsonl", "gaps.jsonl", "shortlist.jsonl", "accounts.jsonl", "vectors.npy", "vectors.tsv")
 # Settings an index is built with (its manifest keeps them); a store built under others is refused on load.
 BUILD_SETTINGS = fields_in("index")  # what an index is built with (the settings' own scope declarations)
-DECISIONS = ("shortlisted", "rejected", "replicated")
+DECISIONS = ("shortlisted", "rejected", "replicated", "undone")  # undone: an undo event
 SHORTLIST_FIELDS = ("region_code", "innovation_id", "decision", "note", "who", "account", "created_at")
 ACCOUNT_FIELDS = ("name", "role", "key_id", "created_at")
 VECTOR_KINDS = ("passage", "query")

@@ -127,7 +127,7 @@ def _snapshot(settings: Settings) -> Snapshot:
             build = {k: index.get(k) for k in (*BUILD_SETTINGS, "model_id", "dim", "index", "corpus_hash")}
             innovations = [s.innovation for s in store.innovations.all()]
             gaps = store.gaps.of_region()
-            shortlist = [d.to_dict() for d in store.decisions.history()]
+            shortlist = [{k: v for k, v in d.to_dict().items() if k != 'seq'} for d in store.decisions.history()]
             accounts = [{k: getattr(a, k) for k in ACCOUNT_FIELDS} for a in store.accounts.all()]
     finally:
         store.close()

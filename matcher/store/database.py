@@ -16,7 +16,7 @@ from typing import Any
 
 from matcher.errors import StoreError
 from matcher.store.accounts import AccountRepository
-from matcher.store.decisions import DecisionRepository
+from matcher.store.decisions import DecisionRepository, allow_undo
 from matcher.store.embeddings import EmbeddingCache
 from matcher.store.generations import Generations
 from matcher.store.records import GapRepository, InnovationRepository
@@ -49,7 +49,7 @@ CREATE TABLE IF NOT EXISTS shortlist (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     region_code TEXT NOT NULL,
     innovation_id TEXT NOT NULL,
-    decision TEXT NOT NULL CHECK (decision IN ('shortlisted', 'rejected', 'replicated')),
+    decision TEXT NOT NULL CHECK (decision IN ('shortlisted', 'rejected', 'replicated', 'undone')),
     note TEXT NOT NULL DEFAULT '',
     who TEXT NOT NULL DEFAULT '',
     created_at REAL NOT NULL
@@ -102,6 +102,7 @@ class Store:
             for table, column, declaration in MIGRATIONS:
                 if column not in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:
                     conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+            allow_undo(conn)  # stores from before undo: rebuild the shortlist table's CHECK once
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the store at {self.db_path}: {exc}") from exc
         return conn

@@ -27,4 +27,4 @@ def match(body: MatchIn, m: MatcherDep) -> MatchesPublic:
                       provinces=tuple(m.regions.resolve_province(p).code for p in f.province),
                       year_min=f.year_min, year_max=f.year_max, include_stopped=f.include_stopped)
     matches = m.match(text, region=body.region or None, k=body.k, filters=filters)
-    return MatchesPublic(data=[present.match(m.regions, x) for x in matches], count=len(matches))
+    return MatchesPublic(data=[present.match(m.regions, m.settings, x) for x in matches], count=len(matches))

@@ -1,7 +1,8 @@
 """A regency's decisions on innovations (shortlisted, rejected, replicated), as JSON or as a CSV file.
 
-Every decision is kept in the store's history; the latest per innovation is the current one. Each entry
-records the account that made it, whatever name the caller puts in ``who``.
+Every decision is kept in the store's history; the latest per innovation is the current one, and an undo is an
+event of its own that leaves none. Each entry records the account that made it,
+whatever name the caller puts in ``who``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,15 @@ from fastapi import APIRouter, Query, Response
 from matcher import safe_cell
 from service import present
 from service.deps import MatcherDep, Mentor, PageNo, PerPage, paginate
-from service.schemas import Decision, DecisionIn, ShortlistEntryPublic, ShortlistPublic
+from service.schemas import (
+    Decision,
+    DecisionEventPublic,
+    DecisionIn,
+    HistoryPublic,
+    RegionDecisionsPublic,
+    ShortlistEntryPublic,
+    ShortlistPublic,
+)
 
 router = APIRouter(tags=["shortlist"])
 CSV_COLUMNS = ("region_code", "region_name", "innovation_id", "title", "institution", "origin_name", "sector",
@@ -71,3 +80,38 @@ def shortlist(
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
     data = [present.shortlist_entry(m.regions, d, invs.get(d["innovation_id"])) for d in paginate(entries, page, per_page)]
     return ShortlistPublic(data=data, count=len(entries))
+
+
+@router.delete("/regions/{code}/shortlist/{innovation_id}", response_model=DecisionEventPublic,
+               summary="Undo the current decision on an innovation (mentor)")
+def undo(code: str, innovation_id: str, account: Mentor, m: MatcherDep) -> DecisionEventPublic:
+    """Appends an ``undone`` event: the pair has no current decision, and the history keeps the earlier ones.
+    404 when there is no current decision to undo."""
+    region = m.regions.resolve(code)
+    event = m.decisions.undo(region.code, innovation_id, who=account.name, account=account.name)
+    return DecisionEventPublic(**event.to_dict())
+
+
+@router.get("/regions/{code}/shortlist/history", response_model=HistoryPublic,
+            summary="Every decision and undo of a kabupaten/kota, newest first")
+def history(
+    code: str, m: MatcherDep, page: PageNo = 1, per_page: PerPage = 100,
+    innovation_id: Annotated[str | None, Query(max_length=100, description="Only this innovation.")] = None,
+) -> HistoryPublic:
+    region = m.regions.resolve(code)
+    events = m.decisions.history(region.code, innovation_id)[::-1]
+    return HistoryPublic(data=[DecisionEventPublic(**e.to_dict()) for e in paginate(events, page, per_page)],
+                         count=len(events))
+
+
+@router.get("/innovations/{innovation_id}/decisions", response_model=RegionDecisionsPublic,
+            summary="Kabupaten/kota with a current decision on an innovation")
+def innovation_decisions(
+    innovation_id: str, m: MatcherDep, page: PageNo = 1, per_page: PerPage = 100,
+    decision: Annotated[Decision | None, Query(description="Only this decision.")] = None,
+) -> RegionDecisionsPublic:
+    """Who has already shortlisted, rejected or replicated it: a mentor's lead to a regency that went first."""
+    m.innovation(innovation_id)  # 404 when absent
+    found = [d.to_dict() for d in m.decisions.by_innovation(innovation_id) if decision is None or d.decision == decision]
+    data = [present.region_decision(m.regions, d) for d in paginate(found, page, per_page)]
+    return RegionDecisionsPublic(data=data, count=len(found))

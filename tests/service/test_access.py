@@ -150,6 +150,13 @@ def new_gap(server: LiveServer) -> str:
     return r.json()["id"]
 
 
+def decided(server: LiveServer) -> str:
+    """An innovation with a current decision in 73.72, for the undo route (refused or not, there is one to undo)."""
+    r = call(server, "POST", "/regions/73.72/shortlist", body={"innovation_id": "M1", "decision": "rejected"})
+    assert r.status_code == 201, r.text
+    return "M1"
+
+
 def new_innovation(server: LiveServer) -> str:
     innovation_id = f"T-ACC-{time.monotonic_ns()}"
     assert call(server, "PUT", f"/innovations/{innovation_id}", body=INNOVATION).status_code == 201
@@ -176,6 +183,8 @@ WRITES: dict[tuple[str, str], Policy] = {
     ("DELETE", "/gaps/{gap_id}"): Policy("mentor", 204, lambda s, ok: (f"/gaps/{new_gap(s) if ok else 'MG1'}", None)),
     ("POST", "/regions/{code}/shortlist"): Policy(
         "mentor", 201, lambda s, ok: ("/regions/73.72/shortlist", {"innovation_id": "M1", "decision": "shortlisted"})),
+    ("DELETE", "/regions/{code}/shortlist/{innovation_id}"): Policy(
+        "mentor", 200, lambda s, ok: (f"/regions/73.72/shortlist/{decided(s)}", None)),
     ("POST", "/batch"): Policy("mentor", 202, lambda s, ok: ("/batch", {"regions": ["35.01"], "k": 1})),
     ("PUT", "/innovations/{innovation_id}"): Policy(
         "admin", 201, lambda s, ok: (f"/innovations/{f'T-ACC-{time.monotonic_ns()}' if ok else 'M8'}", INNOVATION)),
@@ -259,6 +268,10 @@ def read_url(server: LiveServer, path: str) -> str:
         r = call(server, "POST", "/batch", body={"regions": ["35.01"], "k": 1})
         assert r.status_code == 202, r.text
         server.job_id = wait_for_job(server, r.json()["id"])["id"]
+    if path.endswith("/plan"):  # an action plan exists for a shortlisted pair only
+        r = call(server, "POST", f"/regions/{SAMPLE['code']}/shortlist", "admin",
+                 {"innovation_id": SAMPLE["innovation_id"], "decision": "shortlisted"})
+        assert r.status_code == 201, r.text
     values = {**SAMPLE, "job_id": getattr(server, "job_id", "")}
     url = path
     for name in (part[1:-1] for part in path.split("/") if part.startswith("{")):
@@ -530,6 +543,8 @@ def test_mentor_page_shows_hostile_text_literally(hostile):
             page.on("pageerror", lambda e: problems.append(str(e)))
             page.on("dialog", lambda d: problems.append(f"dialog: {d.message}") or d.dismiss())
             page.goto(f"{hostile.url}/#{REGION}")
+            page.wait_for_selector("#recs-status:has-text('inovasi')")
+            page.check("#f-show-weak")  # a tiny catalogue under the default thresholds: every match is weak
             for record in HOSTILE:
                 card = page.locator(f".rec[data-id='{record['id']}']")
                 sync_api.expect(card).to_have_count(1)
@@ -538,7 +553,13 @@ def test_mentor_page_shows_hostile_text_literally(hostile):
             page.wait_for_selector("#shortlist-body tr[data-id='H1']")
             assert f"@SUM(A1) {SCRIPT}" in page.locator("#shortlist-body").text_content()
             assert HOSTILE_GAP["text"] in page.locator("#gap-list").text_content()
-            page.locator(".rec").first.locator(".gap-quote").click()  # expanded evidence: still text
+            more = page.locator(".rec .more:visible")
+            if more.count():
+                more.first.click()  # expanded evidence: still text
+            page.goto(f"{hostile.url}/#inovasi/H1")  # the innovation view, its contact field included
+            sync_api.expect(page.locator("#inv-title")).to_have_text(HOSTILE[0]["title"])
+            assert SCRIPT in page.locator("#inv-contact").text_content()
+            assert HOSTILE[0]["description"] in page.locator("#inv-description").text_content()
             assert page.locator("img:not([src^='/static/'])").count() == 0  # only the page's own logo
             assert page.locator("script:not([src])").count() == 0
             assert page.locator("[onerror], [onclick], [onload]").count() == 0

@@ -39,7 +39,8 @@ SEED = 20240607
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance]
 KEYED = {"POST /regions/{code}/gaps", "PUT /gaps/{gap_id}", "DELETE /gaps/{gap_id}", "PUT /innovations/{innovation_id}",
-          "DELETE /innovations/{innovation_id}", "POST /regions/{code}/shortlist", "POST /batch", "GET /me"}
+          "DELETE /innovations/{innovation_id}", "POST /regions/{code}/shortlist", "POST /batch", "GET /me",
+         "DELETE /regions/{code}/shortlist/{innovation_id}"}
 # Ids that exist in the mini store, so that half the generated ids and codes reach past the 404 into the handlers.
 KNOWN = {
     "regions": ["81.03", "73.72", "35.08", "Kota Malang", "Malang", "kab. maluku tengah"],
@@ -74,6 +75,11 @@ def fuzz_svc(_mini_home, tmp_path_factory, e5_encoder, regions) -> Iterator[Live
     home, keys = service_home(_mini_home, tmp_path_factory.mktemp("fuzz-svc") / "home")
     with LiveServer(service_app(home, e5_encoder, regions, rate_limit_per_minute=1_000_000)) as server:
         server.keys, server.home = keys, home  # type: ignore[attr-defined]
+        for code in ("81.03", "73.72", "35.08", "35.73"):  # shortlisted pairs: the plan and undo routes get past 404
+            for innovation in KNOWN["innovations"]:
+                r = requests.post(f"{server.url}/regions/{code}/shortlist", headers={"X-API-Key": keys["admin"]},
+                                  json={"innovation_id": innovation, "decision": "shortlisted"}, timeout=60)
+                assert r.status_code == 201, r.text
         yield server
 
 

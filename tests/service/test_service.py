@@ -129,7 +129,7 @@ def test_recommendations_with_filters_and_k(client):
                                    for r in digital["data"])
     awards = client.get("/regions/81.03/recommendations", params=[("award", "iga"), ("award", "top_45")]).json()
     assert {r["innovation"]["award"] for r in awards["data"]} <= {"iga", "top_45"}
-    assert client.get("/regions/35.01/recommendations").json() == {"data": [], "count": 0}  # no gaps yet
+    assert client.get("/regions/35.01/recommendations").json() == {"data": [], "count": 0, "coverage": []}  # no gaps
 
 
 def test_recommendation_lists_are_cached_but_never_stale(client, svc):
