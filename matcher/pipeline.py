@@ -29,6 +29,7 @@ from matcher.explain import best_sentence, matched_surfaces
 from matcher.fusion import ChannelScores, fuse
 from matcher.index import VectorIndex, ivf_lists, kind_for_size
 from matcher.lexical import LexicalIndex
+from matcher.query_cache import VectorLRU
 from matcher.regions import Regions
 from matcher.store import Store, text_hash
 from matcher.text import Analyzer, clean_for_dense
@@ -128,6 +129,7 @@ class Matcher:
         # stored gap statements are ranked again on every recommendation request: keep their analyses
         self.analyze = lru_cache(maxsize=4096)(self.analyzer.analyze)
         self._encoder = encoder
+        self.query_vectors = VectorLRU(self.settings.query_vector_cache_size)  # free texts, never stored
         self._loaded: _Loaded | None = None
         self._pins = 0  # depth of pinned() blocks
         self._pinned: _Loaded | None = None  # the generation every read inside them uses
@@ -417,13 +419,22 @@ class Matcher:
         """
         return clean_for_dense(innovation.text if self.settings.embed_title else innovation.description)
 
-    def embed(self, texts: Sequence[str], kind: str, progress: bool = False) -> tuple[np.ndarray, int]:
+    def embed(self, texts: Sequence[str], kind: str, progress: bool = False,
+              persist: bool = True) -> tuple[np.ndarray, int]:
         """Vectors of texts as ``kind`` (PASSAGE or QUERY), embedding only those not in the store's cache:
-        ``(vectors (len(texts), dim) float32, how many texts were sent to the encoder)``."""
+        ``(vectors (len(texts), dim) float32, how many texts were sent to the encoder)``.
+
+        ``persist=False`` (free texts): new vectors go to the bounded in-memory ``query_vectors``, not the store."""
         enc = self.encoder
         texts = [clean_for_dense(t) for t in texts]  # invisible characters must not move a vector
         hashes = [text_hash(t) for t in texts]
         vectors, found = self.store.cached_vectors(enc.model_id, kind, hashes, enc.dim)
+        memory = f"{enc.model_id}:{kind}:"
+        if not persist:
+            for i in np.flatnonzero(~found):
+                kept = self.query_vectors.get(memory + hashes[i])
+                if kept is not None:
+                    vectors[i], found[i] = kept, True
         missing = np.flatnonzero(~found)
         first: dict[str, str] = {}  # each new text once
         for i in missing:
@@ -432,7 +443,11 @@ class Matcher:
         if todo:
             encode = enc.encode_queries if kind == QUERY else enc.encode_passages
             fresh = encode([first[h] for h in todo], progress=progress)
-            self.store.cache_vectors(enc.model_id, kind, todo, fresh)
+            if persist:
+                self.store.cache_vectors(enc.model_id, kind, todo, fresh)
+            else:
+                for h, v in zip(todo, fresh, strict=True):
+                    self.query_vectors.put(memory + h, v)
             row = {h: j for j, h in enumerate(todo)}
             vectors[missing] = fresh[[row[hashes[i]] for i in missing]]
         return vectors, len(todo)
@@ -440,19 +455,21 @@ class Matcher:
     # ---- ranking ----------------------------------------------------------------------------------------
     def match(
         self, text: str, region: str | None = None, k: int = 10, filters: Filters | None = None,
-        channels: Channels = "hybrid",
+        channels: Channels = "hybrid", persist: bool = True,
     ) -> list[Match]:
         """Top-k innovations for one free text; ``region`` (code or name) excludes that region's own innovations."""
-        return self.match_many([text], [region], k, filters, channels)[0]
+        return self.match_many([text], [region], k, filters, channels, persist)[0]
 
     def match_many(
         self, texts: Sequence[str], regions: Sequence[str | None] | None = None, k: int = 10,
-        filters: Filters | None = None, channels: Channels = "hybrid",
+        filters: Filters | None = None, channels: Channels = "hybrid", persist: bool = True,
     ) -> list[list[Match]]:
-        """Top-k innovations for each text; ``regions[i]`` (code or name, or None) is the region of text i."""
+        """Top-k innovations for each text; ``regions[i]`` (code or name, or None) is the region of text i.
+
+        ``persist=False`` keeps the texts' vectors in memory only (:meth:`embed`): the service's reads write nothing."""
         regions = list(regions) if regions is not None else [None] * len(texts)
         codes = [self.regions.resolve(r).code if r else None for r in regions]
-        vectors, _ = self.embed(list(texts), QUERY, progress=False)
+        vectors, _ = self.embed(list(texts), QUERY, progress=False, persist=persist)
         with self.pinned():
             return self._rank_many(list(texts), vectors, codes, k, filters, channels)
 

@@ -28,7 +28,9 @@ from service.cache import RecommendationCache
 from service.deps import Engine, reader
 from service.errors import handle_error
 from service.jobs import BatchJobs
-from service.middleware import BodyLimit, RateLimit, SecurityHeaders
+from service.limits import Budget, WorkQueue
+from service.middleware import AllowedHosts, BodyLimit, RateLimit, SecurityHeaders
+from service.reads import Reads
 from service.routes import (
     accounts,
     batch,
@@ -47,8 +49,9 @@ log = logging.getLogger("matcher.service")
 API_ROUTERS = (accounts.router, regions.router, gaps.router, recommendations.router, match.router, innovations.router,
                shortlist.router, batch.router)
 ERROR_TEXTS = {400: "Bad request", 401: "Missing or invalid API key", 403: "The key's role may not do this",
-               404: "Not found", 409: "Conflict", 413: "Too large", 422: "Invalid input", 429: "Rate limited",
-               503: "No usable index"}
+               404: "Not found", 409: "Conflict, or a limit on stored data reached", 410: "Removed",
+               413: "Too large", 422: "Invalid input", 429: "Rate limited",
+               503: "No usable index, or the work queue is full (with Retry-After)"}
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorPublic, "description": text} for status, text in ERROR_TEXTS.items()}
 
@@ -60,14 +63,14 @@ def _version() -> str:
         return "0"
 
 
-def _middleware(settings: Settings) -> list[Middleware]:
+def _middleware(settings: Settings, budget: Budget) -> list[Middleware]:
     """Outermost first: every answer, refusals included, gets the security headers (and CORS when configured)."""
-    stack = [Middleware(SecurityHeaders)]
+    stack = [Middleware(SecurityHeaders), Middleware(AllowedHosts, hosts=settings.allowed_hosts)]
     if settings.cors_origins:
         stack.append(Middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                                 allow_methods=["GET", "POST", "PUT", "DELETE"],
                                 allow_headers=["X-API-Key", "Content-Type"]))
-    stack += [Middleware(RateLimit, per_minute=settings.rate_limit_per_minute),
+    stack += [Middleware(RateLimit, budget=budget),
               Middleware(BodyLimit, max_bytes=settings.max_body_bytes)]
     return stack
 
@@ -78,6 +81,7 @@ def create_app(settings: Settings | None = None, matcher: Matcher | None = None)
     ``matcher`` lets tests share an already loaded encoder; the app otherwise builds its own in the lifespan.
     """
     settings = settings or get_settings()
+    budget = Budget(settings.rate_limit_per_minute)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -87,18 +91,25 @@ def create_app(settings: Settings | None = None, matcher: Matcher | None = None)
             m.catalog  # noqa: B018 - and the index
         except StoreError as exc:  # served anyway: /health says what is wrong until an index exists
             log.warning("%s", exc)
-        jobs = BatchJobs(settings.home / "jobs", lambda: Matcher(settings, regions=m.regions))
-        app.state.engine = Engine(settings, m, Accounts(Store(settings.home)),
-                                  RecommendationCache(settings.recommendation_cache_size), jobs)
+        jobs = BatchJobs(settings.home / "jobs", lambda: Matcher(settings, regions=m.regions),
+                         max_jobs=settings.batch_max_jobs, retention_hours=settings.batch_retention_hours)
+        work = WorkQueue(settings.work_queue_size)
+        app.state.engine = Engine(settings, m, Accounts(Store(settings.home), settings.key_check_concurrency),
+                                  RecommendationCache(settings.recommendation_cache_size,
+                                                      settings.recommendation_cache_bytes),
+                                  jobs, budget, work, Reads(settings, m, work))
         yield
         jobs.close()
 
     app = FastAPI(
-        title="matcher", version=_version(), lifespan=lifespan, middleware=_middleware(settings),
+        title="matcher", version=_version(), lifespan=lifespan, middleware=_middleware(settings, budget),
         description="Recommends proven public-service innovations for Indonesian kabupaten/kota to replicate. "
                     "Writes need an X-API-Key (roles mentor and admin).",
         docs_url=None, redoc_url=None, openapi_url="/openapi.json",
     )
+    app.state.settings = settings
+    # No automatic slash redirects: they build an absolute URL from the Host header. A trailing slash is a 404.
+    app.router.redirect_slashes = False
     for exc_class in (MatcherError, RequestValidationError, HTTPException, Exception):
         app.add_exception_handler(exc_class, handle_error)
     app.include_router(health.router, responses={503: ERRORS[503]})

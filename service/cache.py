@@ -1,47 +1,83 @@
-"""A small cache of regency recommendation lists, keyed by everything a list depends on.
+"""A small cache of regency recommendation lists, keyed by everything a list depends on, bounded in bytes.
 
 A list is a pure function of the index generation, the regency's gap statements, what it has already
 replicated, k and the filters (the settings are fixed per process). All of these are in the key, so an edited
 gap, a new decision or another worker's new index generation changes the key: nothing stale is ever served
 and nothing needs invalidating. Computing a list costs ~50 ms per gap (ranking and explaining candidates); a
-hit costs two small SQLite reads.
+hit costs two small SQLite reads and no engine time, so hits are served without the work queue.
+
+Lists are counted by their estimated size too: a regency with many long gaps makes lists of megabytes, and a
+cache counted in lists alone could then hold gigabytes.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 
 from matcher.catalog import Filters
-from matcher.pipeline import Matcher
+from matcher.corpus import Gap
 from matcher.recommend import Recommendation
 
+ITEM_OVERHEAD = 600  # bytes of one recommendation's objects besides its strings (scores, parts, dataclasses)
 
-def recommendation_key(m: Matcher, region_code: str, k: int, filters: Filters,
+
+def recommendation_key(generation: str, gaps: Sequence[Gap], region_code: str, k: int, filters: Filters,
                        replicated: Iterable[str]) -> tuple[Hashable, ...]:
-    """Every input of ``recommend(m, region_code, k, filters)``; ``replicated`` is the regency's replicated ids."""
-    gaps = tuple((g.id, g.text, g.sector, g.priority) for g in m.gaps(region_code))
-    generation = m.manifest.get("generation", "")
-    return generation, region_code, gaps, tuple(sorted(replicated)), k, filters
+    """Every input of ``recommend(m, region_code, k, filters)``: the index generation, the regency's stored
+    gaps, its replicated innovation ids, k and the filters."""
+    held = tuple((g.id, g.text, g.sector, g.priority) for g in gaps)
+    return generation, region_code, held, tuple(sorted(replicated)), k, filters
+
+
+def list_bytes(recs: Sequence[Recommendation]) -> int:
+    """Estimated memory of a list: each distinct string once (a gap's text is shared by every item citing it)."""
+    seen: dict[int, int] = {}
+    for r in recs:
+        inv = r.innovation
+        for s in (inv.title, inv.description, inv.institution or ""):
+            seen[id(s)] = len(s)
+        for e in r.gaps:
+            for s in (e.gap_text, e.best_sentence, *e.matched_terms):
+                seen[id(s)] = len(s)
+    return sum(seen.values()) + ITEM_OVERHEAD * (len(recs) + sum(len(r.gaps) for r in recs))
 
 
 class RecommendationCache:
-    """Least-recently-used, ``size`` lists at most (0 turns it off). Used under the engine's lock."""
+    """Least-recently-used: ``size`` lists and ``max_bytes`` estimated bytes at most (0 turns it off).
 
-    def __init__(self, size: int):
-        self.size = size
+    Safe to share between threads: hits are read outside the engine's queue."""
+
+    def __init__(self, size: int, max_bytes: int = 64 * 1024 * 1024):
+        self.size, self.max_bytes = size, max_bytes
         self.hits = self.misses = 0
-        self._lists: OrderedDict[tuple, list[Recommendation]] = OrderedDict()
+        self.bytes = 0
+        self._lists: OrderedDict[tuple, tuple[list[Recommendation], int]] = OrderedDict()
+        self._lock = threading.Lock()
 
-    def get(self, key: tuple, compute: Callable[[], list[Recommendation]]) -> list[Recommendation]:
-        if key in self._lists:
+    def peek(self, key: tuple) -> list[Recommendation] | None:
+        """The cached list, or None (a miss is not counted: the caller computes through ``get``)."""
+        with self._lock:
+            found = self._lists.get(key)
+            if found is None:
+                return None
             self.hits += 1
             self._lists.move_to_end(key)
-            return self._lists[key]
-        self.misses += 1
+            return found[0]
+
+    def get(self, key: tuple, compute: Callable[[], list[Recommendation]]) -> list[Recommendation]:
+        cached = self.peek(key)
+        if cached is not None:
+            return cached
         value = compute()
-        if self.size:
-            self._lists[key] = value
-            while len(self._lists) > self.size:
-                self._lists.popitem(last=False)
+        size = list_bytes(value)
+        with self._lock:
+            self.misses += 1
+            if not self.size or size > self.max_bytes or key in self._lists:
+                return value
+            self._lists[key] = (value, size)
+            self.bytes += size
+            while len(self._lists) > self.size or self.bytes > self.max_bytes:
+                self.bytes -= self._lists.popitem(last=False)[1][1]
         return value

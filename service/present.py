@@ -6,7 +6,7 @@ from typing import Any
 
 from matcher.corpus import Gap, Innovation
 from matcher.pipeline import Match
-from matcher.recommend import Recommendation
+from matcher.recommend import GapEvidence, Recommendation
 from matcher.regions import HUB_PROVINCES, Region, Regions
 from service.schemas import (
     DecisionPublic,
@@ -47,10 +47,25 @@ def match(regions: Regions, m: Match) -> MatchPublic:
                        best_sentence=m.best_sentence, innovation=innovation(regions, m.innovation))
 
 
-def recommendation(regions: Regions, rec: Recommendation, current: dict[str, Any] | None) -> RecommendationPublic:
+def shortened(text: str, limit: int) -> tuple[str, bool]:
+    """``text`` cut to ``limit`` characters at a word boundary, with an ellipsis; (text, whether it was cut)."""
+    if len(text) <= limit:
+        return text, False
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut) + "…", True
+
+
+def evidence(e: GapEvidence, limit: int | None) -> GapEvidencePublic:
+    """A gap's evidence in a list: its text cut to ``limit`` characters (the full text is at GET /gaps/{id})."""
+    text, cut = shortened(e.gap_text, limit) if limit else (e.gap_text, False)
+    return GapEvidencePublic(**{**vars(e), "gap_text": text}, gap_text_truncated=cut)
+
+
+def recommendation(regions: Regions, rec: Recommendation, current: dict[str, Any] | None,
+                   text_limit: int | None = None) -> RecommendationPublic:
     return RecommendationPublic(
         rank=rec.rank, score=rec.score, parts=rec.parts, distance_km=rec.distance_km,
-        gaps=[GapEvidencePublic(**vars(e)) for e in rec.gaps],
+        gaps=[evidence(e, text_limit) for e in rec.gaps],
         innovation=innovation(regions, rec.innovation),
         decision=decision(current) if current else None,
     )

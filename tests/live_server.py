@@ -21,6 +21,7 @@ from matcher.accounts import Accounts
 from matcher.config import Settings
 from matcher.pipeline import Matcher
 from matcher.store import Store
+from service.http import server_options
 
 
 def free_port() -> int:
@@ -36,7 +37,9 @@ class LiveServer:
         self.app = app
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        # the options `matcher serve` runs with: trusted proxies, uvicorn's own 400s, TCP_NODELAY
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on",
+                                **server_options(app.state.settings))
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
