@@ -563,7 +563,7 @@ def test_mentor_page_shows_hostile_text_literally(hostile):
                 card = page.locator(f".rec[data-id='{record['id']}']")
                 sync_api.expect(card).to_have_count(1)
                 assert card.locator("h4").text_content() == stored_text(record["title"])
-                assert record["institution"] in card.locator(".origin").text_content()
+                assert stored_text(record["institution"]) in card.locator(".origin").text_content()
             page.wait_for_selector("#shortlist-body tr[data-id='H1']")
             assert f"@SUM(A1) {SCRIPT}" in page.locator("#shortlist-body").text_content()
             assert HOSTILE_GAP["text"] in page.locator("#gap-list").text_content()
