@@ -75,12 +75,26 @@ def service_app(home: Path, encoder, regions, **settings):
 
 
 @contextlib.contextmanager
-def running_service(source: Path, home: Path, encoder, regions) -> Iterator[LiveServer]:
+def running_service(source: Path, home: Path, encoder, regions, **settings) -> Iterator[LiveServer]:
     """A live server over a copy of the store in ``source``, with ``keys`` (by role) and ``home`` attached."""
     home, keys = service_home(source, home)
-    with LiveServer(service_app(home, encoder, regions)) as server:
+    with LiveServer(service_app(home, encoder, regions, **settings)) as server:
         server.keys, server.home = keys, home
         yield server
+
+
+def fresh_minute() -> None:
+    """The rate limit counts per clock minute: start a test early in one so its requests share a window."""
+    if time.time() % 60 > 50:
+        time.sleep(60.2 - time.time() % 60)
+
+
+def rss_mb(pid: str | int = "self") -> float:
+    """Resident memory of a process in MB, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
 
 
 def auth(server: LiveServer, role: str = "mentor") -> dict[str, str]:

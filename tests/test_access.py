@@ -34,7 +34,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.routing import iter_route_contexts  # included routers are resolved lazily: reach them here
-from live_server import LiveServer, assert_error, service_app, service_home
+from live_server import LiveServer, assert_error, fresh_minute, service_app, service_home
 from openpyxl import load_workbook
 from starlette.routing import Mount, Route
 
@@ -328,12 +328,6 @@ def test_a_wrong_secret_for_a_real_key_id_is_refused_in_constant_time(servers, m
 
 
 # ---- 3. the rate limit ---------------------------------------------------------------------------------------
-def fresh_minute() -> None:
-    """The limit counts per clock minute: start a test early in one so its requests share a window."""
-    if time.time() % 60 > 50:
-        time.sleep(60.2 - time.time() % 60)
-
-
 @pytest.fixture
 def limited(_mini_home, tmp_path, e5_encoder, regions) -> Iterator[LiveServer]:
     with serve(_mini_home, tmp_path / "home", e5_encoder, regions, rate_limit_per_minute=3) as server:
