@@ -82,7 +82,7 @@ def test_health_stays_fast_while_four_maximal_matches_run(serve):
 
         def heavy(n: int) -> None:
             with httpx.Client(base_url=server.url, timeout=300) as own:
-                for round_ in range(3):  # twelve in all, four at a time: seconds of engine work
+                for round_ in range(2):  # eight in all, four at a time: seconds of engine work
                     running.set()
                     statuses.append(own.post("/match", json={"text": maximal_text(10 * n + round_), "k": 100})
                                     .status_code)
@@ -100,7 +100,7 @@ def test_health_stays_fast_while_four_maximal_matches_run(serve):
             time.sleep(0.01)
         for t in threads:
             t.join()
-    assert statuses == [200] * 12
+    assert statuses == [200] * 8
     assert len(latencies) >= 20, "the matches finished too soon to measure anything"
     print(f"/health during matches: {len(latencies)} requests, p50 {statistics.median(latencies) * 1000:.1f} ms, "
           f"p99 {p99(latencies) * 1000:.1f} ms")
