@@ -15,7 +15,10 @@ that each pick one request at a time, by weight, from:
 It reports throughput, p50/p99 per kind, the status codes, the number of 5xx answers (must be 0), the
 server's RSS every ``--sample`` seconds (it must level off) and the database's growth. The rate limit is lifted
 (every client shares 127.0.0.1); the work queue keeps its default, which ``--clients`` stays below, so a 503
-would be a fault. Numbers to read, not a test: the load client shares the machine with the server.
+would be a fault. Every uncached list and every gap write adds a list to the recommendation cache, so RSS
+climbs until that cache is full: ``--cache-mb`` (16 by default, 64 in production) sets its bound, small
+enough that the plateau shows within minutes. Numbers to read, not a test: the load client shares the machine
+with the server.
 """
 
 from __future__ import annotations
@@ -168,6 +171,8 @@ def main() -> int:
     parser.add_argument("--sample", type=float, default=10, help="seconds between RSS samples")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--cache-mb", type=int, default=16,
+                        help="MATCHER_RECOMMENDATION_CACHE_BYTES in MiB: small, so the plateau shows within minutes")
     parser.add_argument("--json", type=Path, help="where to write the results (default benchmarks/results/)")
     args = parser.parse_args()
 
@@ -186,12 +191,14 @@ def main() -> int:
         _, key = Accounts(Store(home)).add("soak", "mentor")
         regions = regions_with_gaps(home)
         db_before = db_size(home)
-        with Server(home, args.port, 1, 2048, env={"MATCHER_WORK_QUEUE_SIZE": "8"}) as server:
+        env = {"MATCHER_WORK_QUEUE_SIZE": "8", "MATCHER_RECOMMENDATION_CACHE_BYTES": str(args.cache_mb << 20)}
+        with Server(home, args.port, 1, 2048, env=env) as server:
             warm(server.url, regions)
             print(f"soak: {args.clients} clients for {args.seconds:.0f} s ...", flush=True)
             result = asyncio.run(soak(server.url, server.proc.pid, Workload(regions, key, args.seed), args.seconds,
                                       args.clients, args.sample))
         result["db_before"], result["db_after"] = db_before, db_size(home)
+    result["recommendation_cache_mb"] = args.cache_mb
     result["machine"] = {"cpu_count": os.cpu_count(), "loadavg_1m_after": round(os.getloadavg()[0], 2)}
     print(f"{result['requests']} requests in {result['seconds']} s: {result['requests_per_s']} req/s, "
           f"5xx: {result['server_errors_5xx']}")

@@ -29,7 +29,7 @@ from matcher.explain import best_sentence, matched_surfaces
 from matcher.fusion import ChannelScores, fuse
 from matcher.index import VectorIndex, ivf_lists, kind_for_size
 from matcher.lexical import LexicalIndex
-from matcher.query_cache import VectorLRU
+from matcher.query_cache import TextLRU, VectorLRU
 from matcher.regions import Regions
 from matcher.store import Store, text_hash
 from matcher.text import Analyzer, clean_for_dense
@@ -126,8 +126,9 @@ class Matcher:
         self.analyzer = Analyzer(stemmer=self.settings.stemmer)
         # explanations analyse the same innovation texts and sentences again and again: remember the last ones
         self._term_set = lru_cache(maxsize=16_384)(lambda text: frozenset(self.analyzer.terms(text)))
-        # stored gap statements are ranked again on every recommendation request: keep their analyses
-        self.analyze = lru_cache(maxsize=4096)(self.analyzer.analyze)
+        # stored gap statements are ranked again on every recommendation request: keep their analyses (bounded
+        # by characters, since free texts of 5,000 characters pass through here too)
+        self.analyze = TextLRU(self.analyzer.analyze, max_chars=1_000_000)
         self._encoder = encoder
         self.query_vectors = VectorLRU(self.settings.query_vector_cache_size)  # free texts, never stored
         self._loaded: _Loaded | None = None

@@ -1,4 +1,6 @@
-"""A bounded in-memory cache of query vectors for texts that are not stored (free texts sent to ``/match``).
+"""Bounded in-memory caches for what queries bring: vectors of free texts, and analyses of texts.
+
+``VectorLRU`` keeps the query vectors of texts that are not stored (free texts sent to ``/match``).
 
 Stored texts (gaps, innovations) keep their vectors in the store's ``embeddings`` table, which grows with what
 mentors and admins save. A free text is a read: writing its vector would let anonymous traffic grow the database
@@ -9,8 +11,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 import numpy as np
+
+T = TypeVar("T")
 
 
 class VectorLRU:
@@ -39,3 +45,29 @@ class VectorLRU:
             self._vectors.move_to_end(key)
             while len(self._vectors) > self.size:
                 self._vectors.popitem(last=False)
+
+
+class TextLRU(Generic[T]):
+    """Memoises ``fn(text)`` for at most ``max_chars`` characters of texts in all, least recently used dropped
+    first: a count of entries would let 5,000-character free texts hold hundreds of megabytes of analyses."""
+
+    def __init__(self, fn: Callable[[str], T], max_chars: int):
+        self.fn, self.max_chars = fn, max_chars
+        self.chars = 0
+        self._values: OrderedDict[str, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, text: str) -> T:
+        with self._lock:
+            if text in self._values:
+                self._values.move_to_end(text)
+                return self._values[text]
+        value = self.fn(text)
+        if len(text) <= self.max_chars:
+            with self._lock:
+                if text not in self._values:
+                    self._values[text] = value
+                    self.chars += len(text)
+                    while self.chars > self.max_chars:
+                        self.chars -= len(self._values.popitem(last=False)[0])
+        return value

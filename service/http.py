@@ -31,7 +31,7 @@ def server_options(settings: Settings) -> dict[str, Any]:
 
 
 class NoDelayH11Protocol(H11Protocol):
-    def connection_made(self, transport: asyncio.Transport) -> None:
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # as uvicorn
         sock = transport.get_extra_info("socket")
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -45,5 +45,5 @@ class NoDelayH11Protocol(H11Protocol):
                    (b"cache-control", b"no-store"), *SECURITY_HEADERS.items()]
         for event in (h11.Response(status_code=400, headers=headers, reason=b"Bad Request"), h11.Data(data=body),
                       h11.EndOfMessage()):
-            self.transport.write(self.conn.send(event))  # type: ignore[arg-type]  # h11's Event union
+            self.transport.write(self.conn.send(event))
         self.transport.close()
