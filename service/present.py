@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import Response
+from pydantic import BaseModel
+
 from matcher.corpus import Gap, Innovation
 from matcher.pipeline import Match
 from matcher.recommend import GapEvidence, Recommendation
@@ -18,6 +21,14 @@ from service.schemas import (
     RegionPublic,
     ShortlistEntryPublic,
 )
+
+
+def rendered(body: BaseModel) -> Response:
+    """``body`` as JSON bytes, made here, in the route's worker thread.
+
+    FastAPI serialises a returned model on the event loop, where a list of 100 long items would hold up every
+    other request (``/health`` included) for tens of milliseconds. Routes with large answers return this."""
+    return Response(body.model_dump_json(), media_type="application/json")
 
 
 def innovation(regions: Regions, inv: Innovation) -> InnovationPublic:

@@ -7,8 +7,11 @@ lifespan run exactly as in production; only the process boundary is missing.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -55,6 +58,36 @@ class LiveServer:
     def __exit__(self, *exc) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=30)
+
+
+class ServeProcess:
+    """``matcher serve`` in a subprocess over ``home``: the process boundary of production, for measurements in
+    which a server thread would share the test's interpreter lock with the client."""
+
+    def __init__(self, home: Path, **settings: str):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "MATCHER_HOME": str(home), **{f"MATCHER_{k.upper()}": v for k, v in settings.items()}}
+        self.proc = subprocess.Popen([sys.executable, "-m", "matcher.cli", "serve", "--port", str(self.port),
+                                      "--log-level", "warning"], env=env, stderr=subprocess.DEVNULL)
+
+    def __enter__(self) -> ServeProcess:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(self.url + "/health", timeout=5).status_code == 200:
+                    return self
+            time.sleep(0.1)
+        self.__exit__()
+        raise RuntimeError("matcher serve did not become healthy")
+
+    def __exit__(self, *exc) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
 
 
 def service_home(source: Path, target: Path) -> tuple[Path, dict[str, str]]:

@@ -20,7 +20,17 @@ from pathlib import Path
 
 import httpx
 import pytest
-from live_server import LiveServer, assert_error, auth, fresh_minute, rss_mb, running_service
+from live_server import (
+    LiveServer,
+    ServeProcess,
+    assert_error,
+    auth,
+    fresh_minute,
+    rss_mb,
+    running_service,
+    service_app,
+    service_home,
+)
 
 from matcher import accounts as accounts_module
 from matcher.corpus import load_gaps
@@ -73,10 +83,21 @@ def db_bytes(home: Path) -> int:
 
 
 # ---- cheap requests never wait for expensive ones ------------------------------------------------------------
-def test_health_stays_fast_while_four_maximal_matches_run(serve):
-    server = serve(**UNLIMITED)
-    with httpx.Client(base_url=server.url, timeout=120) as client:
+def test_health_stays_fast_while_four_maximal_matches_run(_mini_home, tmp_path):
+    """Against `matcher serve` in its own process: a server thread here would share the interpreter lock with
+    the five clients, which production never does. The bound is 50 ms over /health's own p99 on the idle server
+    in the same run, so that other processes on a shared machine do not decide the outcome (behind the engine
+    lock it took seconds)."""
+    home, _ = service_home(_mini_home, tmp_path / "home")
+    with ServeProcess(home, rate_limit_per_minute="1000000") as server, \
+            httpx.Client(base_url=server.url, timeout=120) as client:
         client.get("/health")  # the catalogue view is loaded: what follows never touches the engine
+        idle = []
+        for _ in range(100):
+            started = time.perf_counter()
+            client.get("/health")
+            idle.append(time.perf_counter() - started)
+            time.sleep(0.01)
         running = threading.Event()
         statuses: list[int] = []
 
@@ -103,8 +124,8 @@ def test_health_stays_fast_while_four_maximal_matches_run(serve):
     assert statuses == [200] * 8
     assert len(latencies) >= 20, "the matches finished too soon to measure anything"
     print(f"/health during matches: {len(latencies)} requests, p50 {statistics.median(latencies) * 1000:.1f} ms, "
-          f"p99 {p99(latencies) * 1000:.1f} ms")
-    assert p99(latencies) <= 0.050, f"/health p99 {p99(latencies) * 1000:.1f} ms over {len(latencies)} requests"
+          f"p99 {p99(latencies) * 1000:.1f} ms (idle p99 {p99(idle) * 1000:.1f} ms)")
+    assert p99(latencies) <= 0.050 + p99(idle), f"/health p99 {p99(latencies) * 1000:.1f} ms, idle {p99(idle) * 1000:.1f}"
 
 
 def test_a_full_queue_answers_503_with_retry_after(serve):
@@ -388,6 +409,16 @@ def test_hosts_outside_the_allow_list_get_400_and_redirects_never_echo_the_host(
     r = httpx.get(server.url + "/provinces/", headers={"Host": "matcher.example.org"})
     assert_error(r, 404, "not_found")  # no redirect built from the Host header
     assert "location" not in r.headers
+    assert_security_headers(r.headers)
+
+
+def test_a_500_has_the_security_headers_and_no_traceback(_mini_home, tmp_path, e5_encoder, regions):
+    home, _ = service_home(_mini_home, tmp_path / "home")
+    app = service_app(home, e5_encoder, regions)
+    app.add_api_route("/boom", lambda: 1 / 0)  # a bug: answered by the error middleware, outside the routes
+    with LiveServer(app) as server:
+        r = httpx.get(server.url + "/boom")
+    assert_error(r, 500, "internal_error")
     assert_security_headers(r.headers)
 
 

@@ -31,7 +31,7 @@ router = APIRouter(tags=["innovations"])
 def list_innovations(
     m: ReadsDep, params: Annotated[FilterParams, Depends()], page: PageNo = 1, per_page: PerPage = 50,
     q: Annotated[str | None, Query(max_length=200, description="Words that must all occur (any case).")] = None,
-) -> InnovationsPublic:
+) -> Response:
     """In id order. ``q`` keeps innovations whose id, title, description or institution hold every word.
 
     The query is analysed once, and each innovation's text was normalised once for its index generation."""
@@ -43,7 +43,7 @@ def list_innovations(
              if (mask is None or mask[i]) and all(w in texts[i] for w in words)]
     found.sort(key=lambda inv: inv.id)
     data = [present.innovation(m.regions, inv) for inv in paginate(found, page, per_page)]
-    return InnovationsPublic(data=data, count=len(found))
+    return present.rendered(InnovationsPublic(data=data, count=len(found)))
 
 
 @router.get("/innovations/{innovation_id}", response_model=InnovationPublic, summary="One innovation")

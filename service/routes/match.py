@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from matcher.catalog import Filters
 from matcher.errors import Problem, ValidationError
@@ -14,7 +14,7 @@ router = APIRouter(tags=["match"])
 
 
 @router.post("/match", response_model=MatchesPublic, summary="Rank innovations for a free text")
-def match(body: MatchIn, m: MatcherDep) -> MatchesPublic:
+def match(body: MatchIn, m: MatcherDep) -> Response:
     """Open like every read. ``region`` leaves out that region's own innovations. The text's vector is kept in
     memory only, so anonymous matching never grows the store."""
     text = body.text.strip()
@@ -28,4 +28,4 @@ def match(body: MatchIn, m: MatcherDep) -> MatchesPublic:
                       provinces=tuple(m.regions.resolve_province(p).code for p in f.province),
                       year_min=f.year_min, year_max=f.year_max)
     matches = m.match(text, region=body.region or None, k=body.k, filters=filters, persist=False)  # a read: writes nothing
-    return MatchesPublic(data=[present.match(m.regions, x) for x in matches], count=len(matches))
+    return present.rendered(MatchesPublic(data=[present.match(m.regions, x) for x in matches], count=len(matches)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from matcher.recommend import Recommendation, recommend
@@ -29,7 +29,7 @@ async def recommendations(
     code: str, request: Request, engine: EngineDep, m: ReadsDep, params: Annotated[FilterParams, Depends()],
     k: Annotated[int, Query(ge=1, le=MAX_K, description="How many.")] = 10,
     hide_rejected: Annotated[bool, Query(description="Leave out innovations the regency rejected.")] = False,
-) -> RecommendationsPublic:
+) -> Response:
     """Empty when the regency has no gap statements yet. Filters apply before the list is cut to k.
     Innovations the regency marked ``replicated`` are never recommended again."""
     region = m.regions.resolve(code)
@@ -49,6 +49,7 @@ async def recommendations(
 
             recs = await run_in_threadpool(compute)
     limit = engine.settings.list_text_chars
-    data = await run_in_threadpool(  # a long list takes milliseconds to build: not on the event loop
-        lambda: [present.recommendation(m.regions, r, current.get(r.innovation.id), limit) for r in recs])
-    return RecommendationsPublic(data=data, count=len(data))
+    return await run_in_threadpool(  # a long list takes milliseconds to build: not on the event loop
+        lambda: present.rendered(RecommendationsPublic(
+            data=[present.recommendation(m.regions, r, current.get(r.innovation.id), limit) for r in recs],
+            count=len(recs))))
