@@ -11,7 +11,8 @@ read, not a test.
 The store: ``--home`` reuses an indexed store (built with the current settings); without it the bundled
 corpus is indexed into a temporary folder first (minutes on a small machine), which is deleted at the end.
 ``--cache-size 0`` turns the service's recommendation cache off, so every request ranks and explains all
-the regency's gaps: that is the engine-bound number. The rate limit is lifted for the run. The load client
+the regency's gaps: that is the engine-bound number. The rate limit and the work queue's length are lifted
+for the run (this measures throughput, not the limits). The load client
 runs on the same machine and competes with the server for CPU; the JSON records the CPU count and the load
 average, since other work on the machine moves these numbers a lot.
 """
@@ -60,9 +61,9 @@ def regions_with_gaps(home: Path) -> list[str]:
 class Server:
     """``matcher serve`` in a subprocess; stopped (and waited for) on exit."""
 
-    def __init__(self, home: Path, port: int, workers: int, cache_size: int):
+    def __init__(self, home: Path, port: int, workers: int, cache_size: int, env: dict[str, str] | None = None):
         env = {**os.environ, "MATCHER_HOME": str(home), "MATCHER_RATE_LIMIT_PER_MINUTE": str(10**9),
-               "MATCHER_RECOMMENDATION_CACHE_SIZE": str(cache_size)}
+               "MATCHER_WORK_QUEUE_SIZE": "1000", "MATCHER_RECOMMENDATION_CACHE_SIZE": str(cache_size), **(env or {})}
         cmd = [sys.executable, "-m", "matcher.cli", "serve", "--port", str(port), "--workers", str(workers),
                "--log-level", "warning"]
         self.url = f"http://127.0.0.1:{port}"

@@ -25,7 +25,7 @@ _EXPORTS: dict[str, str] = {
     "Matcher": "matcher.facade", "Match": "matcher.facade", "IndexReport": "matcher.facade",
     "pinned": "matcher.facade",
     "Settings": "matcher.config", "get_settings": "matcher.config",
-    "Filters": "matcher.engine.catalog", "normalize": "matcher.engine.text",
+    "Filters": "matcher.engine.catalog", "Catalog": "matcher.engine.catalog", "normalize": "matcher.engine.text",
     "TermPair": "matcher.engine.highlights",
     # records, vocabularies, loaders, regions
     "Innovation": "matcher.data.records", "Gap": "matcher.data.records", "Judgment": "matcher.data.records",
@@ -65,7 +65,7 @@ _EXPORTS: dict[str, str] = {
     "export_store": "matcher.backup.transfer", "import_store": "matcher.backup.transfer",
 }
 __all__ = [
-    "AWARDS", "Account", "Accounts", "CrossTable", "DemoCorpus", "EvalResult", "Filters", "Gap",
+    "AWARDS", "Account", "Accounts", "Catalog", "CrossTable", "DemoCorpus", "EvalResult", "Filters", "Gap",
     "GapCoverage", "GapEvidence", "GapFit", "HUB_PROVINCES", "IndexReport", "Innovation", "Judgment",
     "Match", "Matcher", "RecommendOptions", "Recommendation", "Region", "Regions", "SECTORS", "STAGES",
     "Settings", "Store", "TermPair", "band_of", "channel_grid", "coverage_table", "demo_corpus",
@@ -108,7 +108,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time the names load
     )
     from matcher.data.records import AWARDS, SECTORS, STAGES, Gap, Innovation, Judgment
     from matcher.data.regions import HUB_PROVINCES, Region, Regions
-    from matcher.engine.catalog import Filters
+    from matcher.engine.catalog import Catalog, Filters
     from matcher.engine.highlights import TermPair
     from matcher.engine.text import normalize
     from matcher.facade import IndexReport, Match, Matcher, pinned

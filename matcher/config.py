@@ -70,13 +70,43 @@ class Settings(BaseSettings):
 
     # service
     read_requires_key: bool = _scoped("operational", False, description="Reads need an API key too (writes always do).")
-    rate_limit_per_minute: int = _scoped("operational", 600, ge=1, description="Requests per client (key or address) and minute.")
+    rate_limit_per_minute: int = _scoped(
+        "operational", 600, ge=1, description="Cost units per client (key or address) and minute: a cheap read costs 1, a "
+        "request that runs in the work queue costs expensive_request_cost.")
+    expensive_request_cost: int = _scoped(
+        "operational", 10, ge=1, description="Rate-limit units of a request that needs the engine (embedding a text, an "
+        "uncached list, a write): one worker serves ~20 times fewer of these than cached reads.")
+    work_queue_size: int = _scoped(
+        "operational", 8, ge=0, description="Expensive requests that may wait for the engine besides the one it runs; one more "
+        "is answered 503 with Retry-After instead of an ever-longer wait.")
+    key_check_concurrency: int = _scoped(
+        "operational", 2, ge=1, description="scrypt key checks running at once (16 MiB each); more wait for a turn.")
+    trusted_proxies: list[str] = _scoped(
+        "operational", default_factory=list, description="Addresses (or CIDR networks) of reverse proxies whose "
+        "X-Forwarded-For/-Proto are believed; empty = none, the client address is the TCP peer.")
+    allowed_hosts: list[str] = _scoped(
+        "operational", default_factory=lambda: ["*"], description="Host header values served ('example.org', '*.example.org', "
+        "'*' = any); others get 400.")
     cors_origins: list[str] = _scoped("operational", default_factory=list, description="Origins allowed by CORS; empty = CORS off.")
     max_body_bytes: int = _scoped("operational", 1_048_576, ge=1024, description="Largest request body the service reads (1 MiB).")
     recommendation_cache_size: int = _scoped(
         "operational", 2048, ge=0, description="Regency recommendation lists each service worker keeps (0 = none); keyed by "
         "everything a list depends on, so a new index, an edited gap or a decision is never served stale. The "
         "default holds every one of the 514 regencies with a few filter combinations each (~20 KB a list).")
+    recommendation_cache_bytes: int = _scoped(
+        "operational", 64 * 1024 * 1024, ge=0, description="Upper bound of the recommendation cache's estimated size (64 MiB).")
+    query_vector_cache_size: int = _scoped(
+        "operational", 4096, ge=0, description="Vectors of free texts (/match) kept in memory (~1.5 KB each); they are never "
+        "written to the store, so anonymous reads do not grow it.")
+    max_gaps_per_region: int = _scoped("operational", 30, ge=1, description="Gap statements one kabupaten/kota may hold.")
+    max_gap_chars_per_region: int = _scoped(
+        "operational", 40_000, ge=100, description="Total characters of one kabupaten/kota's gap statements.")
+    list_text_chars: int = _scoped(
+        "operational", 600, ge=50, description="Gap texts longer than this are cut in recommendation lists (the full text is at "
+        "GET /gaps/{id}).")
+    batch_max_jobs: int = _scoped("operational", 4, ge=1, description="Batch jobs queued or running at once in a worker.")
+    batch_retention_hours: float = _scoped(
+        "operational", 24.0, gt=0, description="Finished batch jobs and their folders are removed after this long.")
 
 
 def scope_of(name: str) -> Scope:

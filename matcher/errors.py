@@ -79,3 +79,19 @@ class RateLimitError(MatcherError):
     def __init__(self, message: str, retry_after: int = 60):
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class BusyError(MatcherError):
+    """The service has as much expensive work waiting as it may queue; try again in ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int = 5):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class LimitError(MatcherError):
+    """Stored data would pass a limit (gaps per region, their total text, batch jobs); the message says which."""
+
+
+class GoneError(MatcherError):
+    """The thing existed but its data was removed (a batch job's folder after cleanup)."""

@@ -14,7 +14,6 @@ import contextlib
 import functools
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -37,6 +36,7 @@ from matcher.store.database import Store
 from matcher.store.decisions import DecisionRepository
 from matcher.store.embeddings import PASSAGE, QUERY, Embedder
 from matcher.store.generations import GenerationReader
+from matcher.store.query_cache import TextLRU
 from matcher.store.writer import IndexReport, IndexWriter, corpus_hash
 
 __all__ = ["PASSAGE", "QUERY", "Channels", "IndexReport", "Match", "Matcher", "pinned"]
@@ -64,10 +64,11 @@ class Matcher:
         self._store = Store(s.home)
         analyzer = self.analyzer = Analyzer(stemmer=s.stemmer)
         # stored gap statements are ranked again on every recommendation request: keep their analyses
-        self.analyze: Callable[..., Analysis] = lru_cache(maxsize=4096)(analyzer.analyze)
+        # bounded by characters, since free texts of 5,000 characters pass through here too
+        self.analyze: Callable[..., Analysis] = TextLRU(analyzer.analyze, max_chars=1_000_000)
         self.embedder = Embedder(self._store.embeddings, encoder,
                                  lambda: load_encoder(s.model, s.batch_size, s.query_prompt, s.passage_prompt),
-                                 embed_title=s.embed_title)
+                                 embed_title=s.embed_title, memory_size=s.query_vector_cache_size)
         built_with = {**fingerprint(s, "index"), "lexicon": lexicon.digest()}  # what an index depends on
         self._writer = IndexWriter(self._store, analyzer, self.embedder, built_with, s.ann_threshold, s.ivf_nprobe)
         self._reader = GenerationReader(self._store, analyzer, s.ivf_nprobe, self._check_built_alike)
@@ -204,19 +205,21 @@ class Matcher:
     # ---- ranking ----------------------------------------------------------------------------------------
     def match(
         self, text: str, region: str | None = None, k: int = 10, filters: Filters | None = None,
-        channels: Channels = "hybrid",
+        channels: Channels = "hybrid", persist: bool = True,
     ) -> list[Match]:
         """Top-k innovations for one free text; ``region`` (code or name) excludes that region's own innovations."""
-        return self.match_many([text], [region], k, filters, channels)[0]
+        return self.match_many([text], [region], k, filters, channels, persist)[0]
 
     def match_many(
         self, texts: Sequence[str], regions: Sequence[str | None] | None = None, k: int = 10,
-        filters: Filters | None = None, channels: Channels = "hybrid",
+        filters: Filters | None = None, channels: Channels = "hybrid", persist: bool = True,
     ) -> list[list[Match]]:
-        """Top-k innovations for each text; ``regions[i]`` (code or name, or None) is the region of text i."""
+        """Top-k innovations for each text; ``regions[i]`` (code or name, or None) is the region of text i.
+
+        ``persist=False`` keeps the texts' vectors in memory only: the service's reads write nothing."""
         regions = list(regions) if regions is not None else [None] * len(texts)
         codes = [self.regions.resolve(r).code if r else None for r in regions]
-        vectors, _ = self.embedder.embed(list(texts), QUERY)
+        vectors, _ = self.embedder.embed(list(texts), QUERY, persist=persist)
         with self.pinned():
             return self.searcher.rank_many(self.generation, list(texts), vectors, codes, k, filters, channels)
 

@@ -1,16 +1,17 @@
-"""Dependencies of the routes, as ``Annotated`` types: the engine, the matcher under its lock, the caller.
+"""Dependencies of the routes, as ``Annotated`` types: the engine, the matcher through the work queue, the caller.
 
-One ``Matcher`` per process serves every request. Its SQLite connection and loaded index are not meant for
-two threads at once, so requests take turns on an ``asyncio.Lock``: waiting requests hold no worker thread
-(a thread lock taken in a dependency could starve the thread pool the route itself needs). Use more uvicorn
-workers for more throughput; they share the store on disk.
+One ``Matcher`` per process does the expensive work (embedding, ranking, writing). Its SQLite connection and
+loaded index are not meant for two threads at once, so that work takes turns in ``service.limits.WorkQueue``:
+an ``asyncio.Lock`` with a bounded queue, where waiting requests hold no worker thread (a thread lock taken in a
+dependency could starve the thread pool the route itself needs), and a full queue answers 503 at once.
+``/health`` and the listings read through ``service.reads`` instead and never wait for that work.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Query, Request
@@ -23,6 +24,8 @@ from matcher.config import Settings
 from matcher.errors import AuthError
 from service.cache import RecommendationCache
 from service.jobs import BatchJobs
+from service.limits import Budget, WorkQueue
+from service.reads import Reads, Snapshot
 
 T = TypeVar("T")
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
@@ -38,7 +41,9 @@ class Engine:
     accounts: Accounts
     cache: RecommendationCache
     jobs: BatchJobs
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    budget: Budget
+    work: WorkQueue
+    reads: Reads
 
 
 async def get_engine(request: Request) -> Engine:
@@ -49,12 +54,32 @@ async def get_engine(request: Request) -> Engine:
 EngineDep = Annotated[Engine, Depends(get_engine)]
 ApiKey = Annotated[str | None, Depends(api_key_header)]
 
+# The rate limit (service.middleware) leaves here, in the request's state, whom it charged: (client, how the
+# message names it). Work that enters the queue charges the rest of its cost to the same client.
+CHARGED = "matcher_charged"
 
-async def locked_matcher(engine: EngineDep) -> AsyncIterator[Matcher]:
-    """The shared matcher, held for the whole request."""
-    async with engine.lock:
+
+@asynccontextmanager
+async def expensive(request: Request, engine: Engine) -> AsyncIterator[Matcher]:
+    """The shared matcher for one expensive task: charged ``expensive_request_cost`` in all, then queued
+    (BusyError when the queue is full), and pinned to one index generation while held."""
+    charged = getattr(request.state, CHARGED, None)
+    if charged is not None:
+        engine.budget.spend(charged[0], engine.settings.expensive_request_cost - 1, charged[1])
+    async with engine.work.slot():
         with engine.matcher.pinned():  # one request reads one index generation, whatever commits meanwhile
             yield engine.matcher
+
+
+async def locked_matcher(request: Request, engine: EngineDep) -> AsyncIterator[Matcher]:
+    """The shared matcher, held for the whole request (an expensive one: see :func:`expensive`)."""
+    async with expensive(request, engine) as m:
+        yield m
+
+
+async def snapshot(engine: EngineDep) -> Snapshot:
+    """Records and the loaded catalogue for a listing, without the work queue (``service.reads``)."""
+    return await engine.reads.snapshot()
 
 
 # The rate limit (service.middleware) checks a request's key before any route runs and leaves the outcome
@@ -136,6 +161,7 @@ def admin(request: Request, engine: EngineDep, key: ApiKey) -> Account:
 
 
 MatcherDep = Annotated[Matcher, Depends(locked_matcher)]
+ReadsDep = Annotated[Snapshot, Depends(snapshot)]
 AnyKey = Annotated[Account, Depends(any_key)]
 Mentor = Annotated[Account, Depends(mentor)]
 Admin = Annotated[Account, Depends(admin)]

@@ -19,9 +19,12 @@ from starlette.exceptions import HTTPException
 from matcher.errors import (
     AmbiguousError,
     AuthError,
+    BusyError,
     ConfigError,
     ConflictError,
     ForbiddenError,
+    GoneError,
+    LimitError,
     MatcherError,
     NotFoundError,
     RateLimitError,
@@ -44,6 +47,9 @@ STATUS: tuple[tuple[type[MatcherError], int, str], ...] = (
     (TooLargeError, 413, "too_large"),
     (RateLimitError, 429, "rate_limited"),
     (StoreError, 503, "store_unavailable"),
+    (BusyError, 503, "busy"),
+    (LimitError, 409, "limit_reached"),
+    (GoneError, 410, "gone"),
     (MatcherError, 400, "bad_request"),
 )
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -68,7 +74,7 @@ def error_response(exc: Exception) -> JSONResponse:
         details = [{"field": p.field, "reason": p.reason} for p in exc.problems] if isinstance(exc, ValidationError) else []
         if isinstance(exc, AuthError):
             headers["WWW-Authenticate"] = 'ApiKey header="X-API-Key"'
-        if isinstance(exc, RateLimitError):
+        if isinstance(exc, RateLimitError | BusyError):
             headers["Retry-After"] = str(exc.retry_after)
         return JSONResponse(_body(code, str(exc), details), status, headers=headers)
     if isinstance(exc, RequestValidationError):

@@ -1,4 +1,5 @@
-"""Plain ASGI middleware for what must hold on every request: security headers, the body limit, the rate limit.
+"""Plain ASGI middleware for what must hold on every request: security headers, the Host allow-list, the body
+limit, the rate limit.
 
 They run outside the app's exception handlers, so they answer with ``service.errors.error_response``
 directly; the error shape is the same as everywhere else.
@@ -6,15 +7,12 @@ directly; the error shape is the same as everywhere else.
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from matcher.errors import RateLimitError, TooLargeError
-from service.deps import check_new_key, known_account
+from matcher.errors import ConfigError, RateLimitError, TooLargeError
+from service.deps import CHARGED, check_new_key, known_account
 from service.errors import error_response
+from service.limits import Budget
 
 # No inline script or style anywhere, nothing from another origin: the page must work offline anyway.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -95,21 +93,20 @@ class BodyLimit:
 
 
 class RateLimit:
-    """At most ``per_minute`` requests per clock minute for each API account, and for each client address.
+    """Charges every request 1 unit of its client's budget (``service.limits.Budget``) before any route runs.
 
     A request carrying a key this worker has verified before counts against that key's account alone, so
     mentors behind one NAT address do not share a budget. Any other request counts against its client address:
     no key, a wrong or made-up key, a removed account's key, and a valid key on its first request. Inventing
-    key ids therefore never earns a fresh budget. A key not known yet is checked (one scrypt, in a thread) only
-    after its request was counted and allowed, and the route reuses that check: a made-up key costs at most one
-    scrypt per allowed request, so at most ``per_minute`` per address and minute. Counts live in this process:
+    key ids therefore never earns a fresh budget. The client address is the TCP peer, or what a proxy named in
+    ``MATCHER_TRUSTED_PROXIES`` forwarded (uvicorn resolves it before the app, and trusts no one by default).
+    A key not known yet is checked only after its request was counted and allowed, and the route reuses that
+    check; a made-up key costs no scrypt (``matcher.accounts``). Whom it charged is left in the request's state,
+    so work that enters the queue charges the rest of its cost to the same client. Counts live in this process:
     N workers allow up to N times the limit."""
 
-    def __init__(self, app: ASGIApp, per_minute: int, clock: Callable[[], float] = time.time):  # tests inject a clock
-        self.app, self.per_minute, self.clock = app, per_minute, clock
-        self._window = 0
-        self._counts: dict[str, int] = {}
-        self._lock = threading.Lock()
+    def __init__(self, app: ASGIApp, budget: Budget):
+        self.app, self.budget = app, budget
 
     @staticmethod
     def client(scope: Scope) -> str:
@@ -121,27 +118,44 @@ class RateLimit:
         value = next((v for k, v in scope.get("headers", []) if k.lower() == b"x-api-key"), b"")
         return value.decode("latin-1") or None
 
-    def hit(self, client: str, now: float) -> int | None:
-        """Count a request of ``client`` (an address or a key); None when allowed, else seconds to the next window."""
-        window = int(now // 60)
-        with self._lock:
-            if window != self._window:
-                self._window, self._counts = window, {}
-            self._counts[client] = self._counts.get(client, 0) + 1
-            over = self._counts[client] > self.per_minute
-        return max(1, int((window + 1) * 60 - now)) if over else None
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] == "/" or scope["path"].startswith(UNLIMITED_PATHS):
             return await self.app(scope, receive, send)
         key = self.api_key(scope)
         account = known_account(scope, key)
-        who = "this API key" if account else "this address"
-        retry = self.hit(f"key {account.key_id}" if account else f"address {self.client(scope)}", self.clock())
-        if retry is not None:
-            exc = RateLimitError(f"more than {self.per_minute} requests in a minute from {who}; "
-                                 f"try again in {retry} s", retry)
+        charged = (f"key {account.key_id}", "this API key") if account else (f"address {self.client(scope)}",
+                                                                               "this address")
+        try:
+            self.budget.spend(charged[0], 1, charged[1])
+        except RateLimitError as exc:
             return await error_response(exc)(scope, receive, send)
+        scope.setdefault("state", {})[CHARGED] = charged
         if key and account is None:
             await check_new_key(scope, key)
+        await self.app(scope, receive, send)
+
+
+class AllowedHosts:
+    """Answers 400 to a Host header outside ``hosts`` ('example.org', '*.example.org'; '*' allows any).
+
+    Behind a proxy that forwards any Host, this keeps the service from answering for names it does not own."""
+
+    def __init__(self, app: ASGIApp, hosts: list[str]):
+        self.app = app
+        self.any = "*" in hosts
+        self.exact = {h.lower() for h in hosts if not h.startswith("*.")}
+        self.suffixes = tuple(h[1:].lower() for h in hosts if h.startswith("*."))
+
+    def allowed(self, host: str) -> bool:
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host  # drop the port ([::1] keeps its colons)
+        name = name.lower()
+        return name in self.exact or (bool(self.suffixes) and name.endswith(self.suffixes))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.any:
+            return await self.app(scope, receive, send)
+        host = next((v for k, v in scope.get("headers", []) if k == b"host"), b"").decode("latin-1")
+        if not self.allowed(host):
+            return await error_response(ConfigError("this Host is not served here (MATCHER_ALLOWED_HOSTS)"))(
+                scope, receive, send)
         await self.app(scope, receive, send)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import Response
+from pydantic import BaseModel
+
 from matcher import (
     HUB_PROVINCES,
     Gap,
@@ -29,6 +32,14 @@ from service.schemas import (
     ShortlistEntryPublic,
     TermPairPublic,
 )
+
+
+def rendered(body: BaseModel) -> Response:
+    """``body`` as JSON bytes, made here, in the route's worker thread.
+
+    FastAPI serialises a returned model on the event loop, where a list of 100 long items would hold up every
+    other request (``/health`` included) for tens of milliseconds. Routes with large answers return this."""
+    return Response(body.model_dump_json(), media_type="application/json")
 
 
 def innovation(regions: Regions, inv: Innovation) -> InnovationPublic:
@@ -68,19 +79,29 @@ def match(regions: Regions, settings: Settings, m: Match) -> MatchPublic:
                        innovation=innovation(regions, m.innovation))
 
 
-def evidence(e: GapEvidence, settings: Settings) -> GapEvidencePublic:
-    return GapEvidencePublic(**{**vars(e), "matched_pairs": pairs(e.matched_pairs),
-                                "band": band_of(e.band, e.score, settings)})
+def shortened(text: str, limit: int) -> tuple[str, bool]:
+    """``text`` cut to ``limit`` characters at a word boundary, with an ellipsis; (text, whether it was cut)."""
+    if len(text) <= limit:
+        return text, False
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut) + "…", True
 
 
-def recommendation(regions: Regions, settings: Settings, rec: Recommendation,
-                   current: dict[str, Any] | None) -> RecommendationPublic:
+def evidence(e: GapEvidence, settings: Settings, limit: int | None) -> GapEvidencePublic:
+    """A gap's evidence in a list: its text cut to ``limit`` characters (the full text is at GET /gaps/{id})."""
+    text, cut = shortened(e.gap_text, limit) if limit else (e.gap_text, False)
+    return GapEvidencePublic(**{**vars(e), "gap_text": text, "matched_pairs": pairs(e.matched_pairs),
+                                "band": band_of(e.band, e.score, settings)}, gap_text_truncated=cut)
+
+
+def recommendation(regions: Regions, settings: Settings, rec: Recommendation, current: dict[str, Any] | None,
+                   text_limit: int | None = None) -> RecommendationPublic:
     """Its band is its best gap's: how well it answers the gap it answers best."""
     best = max((e.score for e in rec.gaps), default=float("-inf"))
     return RecommendationPublic(
         rank=rec.rank, score=rec.score, parts=rec.parts, distance_km=rec.distance_km, confidence=rec.confidence,
         band=band_of(rec.band, best, settings),
-        gaps=[evidence(e, settings) for e in rec.gaps],
+        gaps=[evidence(e, settings, text_limit) for e in rec.gaps],
         innovation=innovation(regions, rec.innovation),
         decision=decision(current) if current else None,
     )

@@ -198,7 +198,8 @@ class MatchPublic(BaseModel):
 
 class GapEvidencePublic(BaseModel):
     gap_id: str
-    gap_text: str
+    gap_text: str = Field(description="Cut to MATCHER_LIST_TEXT_CHARS characters; the full text is at GET /gaps/{id}.")
+    gap_text_truncated: bool = Field(False, description="True when gap_text was cut.")
     priority: int
     score: float
     band: Band = Field(description=BAND_DOC)
@@ -300,7 +301,7 @@ class BatchIn(BaseModel):
 
 class BatchJobPublic(BaseModel):
     id: str
-    status: Literal["queued", "running", "done", "failed"]
+    status: Literal["queued", "running", "done", "failed", "cancelled"]
     done: int = Field(description="Regencies finished.")
     total: int = Field(description="Regencies in the run.")
     k: int

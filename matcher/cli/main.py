@@ -241,8 +241,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return USER_ERROR
     print(f"matcher: serving {_settings().home} on http://{args.host}:{args.port} "
           f"({args.workers} worker{'s' if args.workers > 1 else ''})", file=sys.stderr)
+    from service.http import server_options
+
     uvicorn.run("service.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-                log_level=args.log_level, server_header=False, http="service.http:NoDelayH11Protocol")
+                log_level=args.log_level, **server_options(_settings()))
     return 0
 
 

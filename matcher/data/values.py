@@ -18,6 +18,11 @@ _TRUE = frozenset({"true", "1", "ya", "yes"})
 _FALSE = frozenset({"false", "0", "tidak", "no"})
 _INTEGER = re.compile(r"^[+-]?\d+(?:\.0+)?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Removed from stored text: C0 controls but tab and newline, DEL, C1 controls, and bidi embeddings, overrides
+# and isolates (they can reorder what a reader sees in the page, a report or a spreadsheet).
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_ID = re.compile(r"^[A-Za-z0-9_.:-]+$")
+MAX_ID_CHARS = 100
 
 
 class BadValue(ValueError):
@@ -29,20 +34,34 @@ def is_missing(value: Any) -> bool:
     return value is None or value == ""
 
 
+def clean(value: str) -> str:
+    """NFC text without control or bidi-override characters; line breaks become "\\n", tabs stay."""
+    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    return _UNSAFE.sub("", value)
+
+
 def text(value: Any) -> str:
-    """Stripped, NFC-normalised text; "" when the value was only whitespace."""
+    """Stripped, NFC-normalised text without control or bidi-override characters; "" when only whitespace."""
     if not isinstance(value, str):
         raise BadValue(f"wrong type: expected text, got {json_type(value)}")
-    return unicodedata.normalize("NFC", value).strip()
+    return clean(value).strip()
 
 
 def identifier(value: Any) -> str:
-    """An id: text or a whole number (JSON ids are often numbers); no tabs or line breaks (ids go in TSV files)."""
+    """An id: text or a whole number (JSON ids are often numbers), of letters, digits and ``-_.:`` only.
+
+    Ids name files and URL path segments: no '/', no spaces or control characters, and not '.' or '..'."""
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    result = text(value)
+    if not isinstance(value, str):
+        raise BadValue(f"wrong type: expected text, got {json_type(value)}")
+    result = unicodedata.normalize("NFC", value).strip()
     if _CONTROL.search(result):
         raise BadValue("id contains a tab, line break or other control character")
+    if len(result) > MAX_ID_CHARS:
+        raise BadValue(f"id is {len(result)} characters long; the limit is {MAX_ID_CHARS}")
+    if result and (not _ID.match(result) or result in (".", "..")):
+        raise BadValue(f"id {result!r} may hold only letters, digits and '-', '_', '.', ':' (not '.' or '..' alone)")
     return result
 
 
@@ -91,7 +110,7 @@ def choice(value: Any, choices: Sequence[str]) -> str:
 def metadata_value(value: Any) -> Any:
     """A kept extra value: strings stripped and NFC-normalised, also inside lists and objects."""
     if isinstance(value, str):
-        return unicodedata.normalize("NFC", value).strip()
+        return clean(value).strip()
     if isinstance(value, list):
         return [metadata_value(v) for v in value]
     if isinstance(value, dict):

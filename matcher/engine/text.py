@@ -232,6 +232,11 @@ def _load_backend(name: str) -> Callable[[str], str]:
     raise ConfigError(f"unknown stemmer {name!r}: use 'sastrawi', 'snowball' or 'none'")
 
 
+# Entries each word cache keeps at most (~150 bytes each): a national corpus has a few hundred thousand distinct
+# words, while free texts sent to the service may invent any number of them.
+CACHE_LIMIT = 500_000
+
+
 class Stemmer:
     """Indonesian stemmer with a word -> stem cache kept as plain JSON next to the index.
 
@@ -259,7 +264,9 @@ class Stemmer:
             return word
         stem = self.cache_.get(word)
         if stem is None:
-            stem = self.cache_[word] = backend(word) or word
+            stem = backend(word) or word
+            if len(self.cache_) < CACHE_LIMIT:  # made-up words in queries must not grow it without end
+                self.cache_[word] = stem
         return stem
 
     def stem_many(self, words: Iterable[str]) -> list[str]:
@@ -420,10 +427,14 @@ class Analyzer:
                 w = norm if kind == "w" or norm in ABBREVIATIONS else norm.replace(".", "")
                 ambiguous = self._ambiguous(w) if self.senses_ else None
                 if ambiguous is not None:
-                    got = self.cache_[key] = self._choice(w, ambiguous, self._word_terms)
+                    got = self._choice(w, ambiguous, self._word_terms)
+                    if len(self.cache_) < CACHE_LIMIT:
+                        self.cache_[key] = got
                     return got
                 terms = self._word_terms(w)
-            got = self.cache_[key] = tuple(terms)
+            got = tuple(terms)
+            if len(self.cache_) < CACHE_LIMIT:
+                self.cache_[key] = got
         return got
 
     @staticmethod

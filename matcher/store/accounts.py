@@ -2,11 +2,13 @@
 
 A key is shown once, when it is created, and never stored: the store keeps a random salt and the scrypt hash
 of the key's secret. A key reads ``mk_<key_id>_<secret>``; the key id is public and only finds the row, the
-secret is what is hashed. Checking compares hashes in constant time, and a key with an unknown id still
-costs one scrypt, so the answer time does not tell whether an id exists.
+secret is what is hashed. Checking compares hashes in constant time.
 
-scrypt is slow on purpose (tens of milliseconds), so a key that passed once is remembered in memory by its
-SHA-256; every request still reads the account row, so a removed account stops working at once.
+scrypt is slow on purpose (~30 ms and 16 MiB), so it runs only for a well-formed key whose id exists: a made-up
+key costs a regular expression and one row read, and strangers cannot make the server hash (the key id is not
+a secret, so telling whether one exists gives nothing away). At most ``concurrency`` checks run at once, and a
+key that passed once is remembered (by its SHA-256, in a bounded LRU); every request still reads the account
+row, so a removed account stops working at once.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import secrets
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -117,11 +120,11 @@ def _public(row: AccountRow) -> Account:
 class Accounts:
     """Creates, lists, removes and checks API accounts in a store; safe to share between threads."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, concurrency: int = 2):
         self.store = store
         self._lock = threading.Lock()
-        self._verified: dict[str, bytes] = {}  # sha256(key) -> key_hash it was verified against
-        self._dummy_salt = secrets.token_bytes(16)
+        self._verified: OrderedDict[str, bytes] = OrderedDict()  # sha256(key) -> key_hash it was verified against
+        self._hashing = threading.BoundedSemaphore(concurrency)
 
     def add(self, name: str, role: str) -> tuple[Account, str]:
         """Create an account; returns it with its key, which is not kept anywhere and cannot be shown again."""
@@ -157,10 +160,11 @@ class Accounts:
         m = _KEY.match((key or "").strip())
         if m is None:
             return None
-        known = self._verified.get(_digest(m.group(0)))
-        if known is None:
-            return None
         with self._lock:
+            known = self._verified.get(_digest(m.group(0)))
+            if known is None:
+                return None
+            self._verified.move_to_end(_digest(m.group(0)))
             row = self.store.accounts.get(m.group(1))
         return _public(row) if row is not None and hmac.compare_digest(known, row.key_hash) else None
 
@@ -174,15 +178,16 @@ class Accounts:
         m = _KEY.match(key.strip())
         with self._lock:
             row = self.store.accounts.get(m.group(1)) if m else None
-        if row is None:
-            _hash("x" * 43, self._dummy_salt, SCRYPT)  # same cost as a real check
+        if row is None or m is None:  # malformed or an unknown key id: no scrypt
             raise AuthError("invalid API key")
-        assert m is not None
-        if not hmac.compare_digest(_hash(m.group(2), row.salt, json.loads(row.params)), row.key_hash):
+        with self._hashing:
+            hashed = _hash(m.group(2), row.salt, json.loads(row.params))
+        if not hmac.compare_digest(hashed, row.key_hash):
             raise AuthError("invalid API key")
-        if len(self._verified) >= _CACHE_LIMIT:
-            self._verified.clear()
-        self._verified[_digest(m.group(0))] = row.key_hash
+        with self._lock:
+            self._verified[_digest(m.group(0))] = row.key_hash
+            while len(self._verified) > _CACHE_LIMIT:
+                self._verified.popitem(last=False)
         return _public(row)
 
     def authorize(self, key: str | None, role: str) -> Account:

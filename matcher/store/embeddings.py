@@ -14,6 +14,7 @@ import numpy as np
 from matcher.data.records import Innovation, text_hash
 from matcher.engine.encoders import Encoder
 from matcher.engine.text import clean_for_dense
+from matcher.store.query_cache import VectorLRU
 
 if TYPE_CHECKING:
     from matcher.store.database import Store
@@ -62,8 +63,9 @@ class Embedder:
     """
 
     def __init__(self, cache: EmbeddingCache, encoder: Encoder | None, load: Callable[[], Encoder],
-                 embed_title: bool = False):
+                 embed_title: bool = False, memory_size: int = 4096):
         self.cache, self.embed_title = cache, embed_title
+        self.query_vectors = VectorLRU(memory_size)  # free texts' vectors: never written to the store
         self._encoder = encoder
         self._load = load
 
@@ -82,13 +84,23 @@ class Embedder:
         """
         return clean_for_dense(innovation.text if self.embed_title else innovation.description)
 
-    def embed(self, texts: Sequence[str], kind: Kind, progress: bool = False) -> tuple[np.ndarray, int]:
+    def embed(self, texts: Sequence[str], kind: Kind, progress: bool = False,
+              persist: bool = True) -> tuple[np.ndarray, int]:
         """Vectors of texts as ``kind`` (PASSAGE or QUERY), embedding only those not in the cache:
-        ``(vectors (len(texts), dim) float32, how many texts were sent to the encoder)``."""
+        ``(vectors (len(texts), dim) float32, how many texts were sent to the encoder)``.
+
+        ``persist=False`` (free texts): new vectors go to the bounded in-memory ``query_vectors``, not the store,
+        so anonymous reads never grow the database."""
         enc = self.encoder
         texts = [clean_for_dense(t) for t in texts]  # invisible characters must not move a vector
         hashes = [text_hash(t) for t in texts]
         vectors, found = self.cache.get(enc.model_id, kind, hashes, enc.dim)
+        memory = f"{enc.model_id}:{kind}:"
+        if not persist:
+            for i in np.flatnonzero(~found):
+                kept = self.query_vectors.get(memory + hashes[i])
+                if kept is not None:
+                    vectors[i], found[i] = kept, True
         missing = np.flatnonzero(~found)
         first: dict[str, str] = {}  # each new text once
         for i in missing:
@@ -97,7 +109,11 @@ class Embedder:
         if todo:
             encode = enc.encode_queries if kind == QUERY else enc.encode_passages
             fresh = encode([first[h] for h in todo], progress=progress)
-            self.cache.put(enc.model_id, kind, todo, fresh)
+            if persist:
+                self.cache.put(enc.model_id, kind, todo, fresh)
+            else:
+                for h, v in zip(todo, fresh, strict=True):
+                    self.query_vectors.put(memory + h, v)
             row = {h: j for j, h in enumerate(todo)}
             vectors[missing] = fresh[[row[hashes[i]] for i in missing]]
         return vectors, len(todo)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from matcher import normalize, parse_innovation
 from service import present
-from service.deps import Admin, MatcherDep, PageNo, PerPage, paginate
+from service.deps import Admin, MatcherDep, PageNo, PerPage, ReadsDep, paginate
 from service.routes.filters import FilterParams
 from service.schemas import (
     MAX_K,
@@ -28,24 +28,25 @@ router = APIRouter(tags=["innovations"])
 
 @router.get("/innovations", response_model=InnovationsPublic, summary="Browse the catalogue")
 def list_innovations(
-    m: MatcherDep, params: Annotated[FilterParams, Depends()], page: PageNo = 1, per_page: PerPage = 50,
+    m: ReadsDep, params: Annotated[FilterParams, Depends()], page: PageNo = 1, per_page: PerPage = 50,
     q: Annotated[str | None, Query(max_length=200, description="Words that must all occur (any case).")] = None,
-) -> InnovationsPublic:
-    """In id order. ``q`` keeps innovations whose id, title, description or institution hold every word."""
+) -> Response:
+    """In id order. ``q`` keeps innovations whose id, title, description or institution hold every word.
+
+    The query is analysed once, and each innovation's text was normalised once for its index generation."""
     catalog = m.catalog
     mask = catalog.mask(params.filters(m.regions))
-    found = [inv for i, inv in enumerate(catalog.innovations) if mask is None or mask[i]]
-    words = normalize(q).split() if q else []
-    if words:
-        found = [inv for inv in found
-                 if all(w in normalize(f"{inv.id} {inv.title} {inv.description} {inv.institution or ''}") for w in words)]
+    words = set(normalize(q).split()) if q else set()
+    texts = m.view.search_texts() if words and m.view is not None else []
+    found = [inv for i, inv in enumerate(catalog.innovations)
+             if (mask is None or mask[i]) and all(w in texts[i] for w in words)]
     found.sort(key=lambda inv: inv.id)
     data = [present.innovation(m.regions, inv) for inv in paginate(found, page, per_page)]
-    return InnovationsPublic(data=data, count=len(found))
+    return present.rendered(InnovationsPublic(data=data, count=len(found)))
 
 
 @router.get("/innovations/{innovation_id}", response_model=InnovationPublic, summary="One innovation")
-def get_innovation(innovation_id: str, m: MatcherDep) -> InnovationPublic:
+def get_innovation(innovation_id: str, m: ReadsDep) -> InnovationPublic:
     return present.innovation(m.regions, m.innovation(innovation_id))
 
 

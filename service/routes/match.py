@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from matcher import Filters
 from matcher.errors import Problem, ValidationError
@@ -14,8 +14,9 @@ router = APIRouter(tags=["match"])
 
 
 @router.post("/match", response_model=MatchesPublic, summary="Rank innovations for a free text")
-def match(body: MatchIn, m: MatcherDep) -> MatchesPublic:
-    """Open like every read. ``region`` leaves out that region's own innovations."""
+def match(body: MatchIn, m: MatcherDep) -> Response:
+    """Open like every read. ``region`` leaves out that region's own innovations. The text's vector is kept in
+    memory only, so anonymous matching never grows the store."""
     text = body.text.strip()
     limit = m.settings.max_text_chars
     if not text:
@@ -26,5 +27,5 @@ def match(body: MatchIn, m: MatcherDep) -> MatchesPublic:
     filters = Filters(sectors=tuple(f.sector), stages=tuple(f.stage), awards=tuple(f.award), digital=f.digital,
                       provinces=tuple(m.regions.resolve_province(p).code for p in f.province),
                       year_min=f.year_min, year_max=f.year_max, include_stopped=f.include_stopped)
-    matches = m.match(text, region=body.region or None, k=body.k, filters=filters)
-    return MatchesPublic(data=[present.match(m.regions, m.settings, x) for x in matches], count=len(matches))
+    matches = m.match(text, region=body.region or None, k=body.k, filters=filters, persist=False)  # a read: writes nothing
+    return present.rendered(MatchesPublic(data=[present.match(m.regions, m.settings, x) for x in matches], count=len(matches)))

@@ -8,14 +8,14 @@ from fastapi import APIRouter, Query
 
 from matcher import HUB_PROVINCES, normalize
 from service import present
-from service.deps import MatcherDep, PageNo, PerPage, paginate
+from service.deps import PageNo, PerPage, ReadsDep, paginate
 from service.schemas import ProvincePublic, ProvincesPublic, RegionPublic, RegionsPublic
 
 router = APIRouter(tags=["regions"])
 
 
 @router.get("/provinces", response_model=ProvincesPublic, summary="Provinces, the 12 hub provinces first")
-def list_provinces(m: MatcherDep) -> ProvincesPublic:
+def list_provinces(m: ReadsDep) -> ProvincesPublic:
     """Hub provinces in the programme's order, then the others by name."""
     counts = m.gap_counts()
     hub_rank = {code: i for i, code in enumerate(HUB_PROVINCES)}
@@ -30,7 +30,7 @@ def list_provinces(m: MatcherDep) -> ProvincesPublic:
 
 @router.get("/regions", response_model=RegionsPublic, summary="Kabupaten/kota, by province and name")
 def list_regions(
-    m: MatcherDep, page: PageNo = 1, per_page: PerPage = 100,
+    m: ReadsDep, page: PageNo = 1, per_page: PerPage = 100,
     province: Annotated[str | None, Query(max_length=100, description="Code or name.")] = None,
     q: Annotated[str | None, Query(max_length=100, description="Part of the name, any case.")] = None,
 ) -> RegionsPublic:
@@ -46,7 +46,7 @@ def list_regions(
 
 
 @router.get("/regions/{code}", response_model=RegionPublic, summary="One kabupaten/kota")
-def get_region(code: str, m: MatcherDep) -> RegionPublic:
+def get_region(code: str, m: ReadsDep) -> RegionPublic:
     """``code`` is a Kemendagri code ('35.07') or a name as people write it ('Kab. Malang')."""
     r = m.regions.resolve(code)
     return present.region(r, len(m.gaps(r.code)))

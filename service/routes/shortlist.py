@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Response
 
 from matcher import safe_cell
 from service import present
-from service.deps import MatcherDep, Mentor, PageNo, PerPage, paginate
+from service.deps import MatcherDep, Mentor, PageNo, PerPage, ReadsDep, paginate
 from service.schemas import (
     Decision,
     DecisionEventPublic,
@@ -57,7 +57,7 @@ def _csv(rows: list[dict[str, Any]]) -> str:
             summary="Current decisions of a kabupaten/kota (JSON, or CSV with format=csv)",
             responses={200: {"content": {"text/csv": {}}, "description": "JSON list, or a CSV file"}})
 def shortlist(
-    code: str, m: MatcherDep, page: PageNo = 1, per_page: PerPage = 100,
+    code: str, m: ReadsDep, page: PageNo = 1, per_page: PerPage = 100,
     decision: Annotated[Decision | None, Query(description="Only this decision.")] = None,
     format: Annotated[Literal["json", "csv"], Query(description="csv: every entry, as a download.")] = "json",
 ) -> ShortlistPublic | Response:

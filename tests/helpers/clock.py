@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from starlette.middleware import Middleware
 
 from service.middleware import RateLimit
 
@@ -22,8 +21,7 @@ class FakeClock:
 
 
 def with_clock(app: FastAPI, clock: FakeClock) -> FastAPI:
-    """The same app and middleware stack, its RateLimit reading ``clock`` (call before the app first serves)."""
-    stack = app.user_middleware
-    [at] = [i for i, m in enumerate(stack) if m.cls is RateLimit]
-    stack[at] = Middleware(RateLimit, *stack[at].args, **{**stack[at].kwargs, "clock": clock})
+    """The same app and middleware stack, its rate-limit budget reading ``clock``."""
+    [limit] = [m for m in app.user_middleware if m.cls is RateLimit]
+    limit.kwargs["budget"].clock = clock
     return app

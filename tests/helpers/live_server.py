@@ -7,8 +7,11 @@ lifespan run exactly as in production; only the process boundary is missing.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +24,7 @@ from matcher.config import Settings
 from matcher.facade import Matcher
 from matcher.store.accounts import Accounts
 from matcher.store.database import Store
+from service.http import server_options
 
 
 def free_port() -> int:
@@ -36,7 +40,9 @@ class LiveServer:
         self.app = app
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        # the options `matcher serve` runs with: trusted proxies, uvicorn's own 400s, TCP_NODELAY
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on",
+                                **server_options(app.state.settings))
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -52,6 +58,36 @@ class LiveServer:
     def __exit__(self, *exc) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=30)
+
+
+class ServeProcess:
+    """``matcher serve`` in a subprocess over ``home``: the process boundary of production, for measurements in
+    which a server thread would share the test's interpreter lock with the client."""
+
+    def __init__(self, home: Path, **settings: str):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "MATCHER_HOME": str(home), **{f"MATCHER_{k.upper()}": v for k, v in settings.items()}}
+        self.proc = subprocess.Popen([sys.executable, "-m", "matcher.cli", "serve", "--port", str(self.port),
+                                      "--log-level", "warning"], env=env, stderr=subprocess.DEVNULL)
+
+    def __enter__(self) -> ServeProcess:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(self.url + "/health", timeout=5).status_code == 200:
+                    return self
+            time.sleep(0.1)
+        self.__exit__()
+        raise RuntimeError("matcher serve did not become healthy")
+
+    def __exit__(self, *exc) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
 
 
 def service_home(source: Path, target: Path) -> tuple[Path, dict[str, str]]:
@@ -72,12 +108,26 @@ def service_app(home: Path, encoder, regions, **settings):
 
 
 @contextlib.contextmanager
-def running_service(source: Path, home: Path, encoder, regions) -> Iterator[LiveServer]:
+def running_service(source: Path, home: Path, encoder, regions, **settings) -> Iterator[LiveServer]:
     """A live server over a copy of the store in ``source``, with ``keys`` (by role) and ``home`` attached."""
     home, keys = service_home(source, home)
-    with LiveServer(service_app(home, encoder, regions)) as server:
+    with LiveServer(service_app(home, encoder, regions, **settings)) as server:
         server.keys, server.home = keys, home
         yield server
+
+
+def fresh_minute() -> None:
+    """The rate limit counts per clock minute: start a test early in one so its requests share a window."""
+    if time.time() % 60 > 50:
+        time.sleep(60.2 - time.time() % 60)
+
+
+def rss_mb(pid: str | int = "self") -> float:
+    """Resident memory of a process in MB, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
 
 
 def auth(server: LiveServer, role: str = "mentor") -> dict[str, str]:

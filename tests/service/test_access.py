@@ -19,7 +19,9 @@ import contextlib
 import csv
 import hashlib
 import io
+import itertools
 import json
+import re
 import sqlite3
 import tempfile
 import time
@@ -40,6 +42,7 @@ from starlette.routing import Mount, Route
 from matcher.batch.files import FORMULA_STARTS, office_text, safe_cell, unsafe_cell
 from matcher.batch.plan import draft_plan, write_plan
 from matcher.config import Settings
+from matcher.data.values import text as stored_text
 from matcher.facade import Matcher
 from matcher.store import accounts as accounts_module
 from matcher.store.accounts import Accounts
@@ -49,6 +52,7 @@ from service.app import create_app
 pytestmark = pytest.mark.slow
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 ROLES = ("none", "bad", "mentor", "admin", "removed")  # no key, wrong secret of a real id, two roles, removed account
 MODES = ("open", "closed")  # read_requires_key off / on
 
@@ -157,6 +161,15 @@ def decided(server: LiveServer) -> str:
     return "M1"
 
 
+JOB_K = itertools.count(1)  # each batch run its own k: identical queued or running runs are one job
+
+
+def new_job(server: LiveServer) -> str:
+    r = call(server, "POST", "/batch", body={"regions": ["35.02"], "k": 1 + next(JOB_K) % 100})
+    assert r.status_code == 202, r.text
+    return r.json()["id"]
+
+
 def new_innovation(server: LiveServer) -> str:
     innovation_id = f"T-ACC-{time.monotonic_ns()}"
     assert call(server, "PUT", f"/innovations/{innovation_id}", body=INNOVATION).status_code == 201
@@ -185,7 +198,9 @@ WRITES: dict[tuple[str, str], Policy] = {
         "mentor", 201, lambda s, ok: ("/regions/73.72/shortlist", {"innovation_id": "M1", "decision": "shortlisted"})),
     ("DELETE", "/regions/{code}/shortlist/{innovation_id}"): Policy(
         "mentor", 200, lambda s, ok: (f"/regions/73.72/shortlist/{decided(s)}", None)),
-    ("POST", "/batch"): Policy("mentor", 202, lambda s, ok: ("/batch", {"regions": ["35.01"], "k": 1})),
+    ("POST", "/batch"): Policy("mentor", 202, lambda s, ok: ("/batch", {"regions": ["35.01"],
+                                                                        "k": 1 + next(JOB_K) % 100})),
+    ("DELETE", "/batch/{job_id}"): Policy("mentor", 204, lambda s, ok: (f"/batch/{new_job(s)}", None)),
     ("PUT", "/innovations/{innovation_id}"): Policy(
         "admin", 201, lambda s, ok: (f"/innovations/{f'T-ACC-{time.monotonic_ns()}' if ok else 'M8'}", INNOVATION)),
     ("DELETE", "/innovations/{innovation_id}"): Policy(
@@ -260,7 +275,7 @@ def test_auth_is_checked_before_the_body_and_the_target(servers, role):
 
 READ_OPEN = {"/health", "/", "/openapi.json", "/static/{path}"}  # open whatever the settings; no data in them
 READ_KEYED = {"/me"}  # any valid key, whatever the settings
-SAMPLE = {"code": "81.03", "innovation_id": "M1", "name": "summary.json", "path": "app.js"}
+SAMPLE = {"code": "81.03", "innovation_id": "M1", "name": "summary.json", "path": "app.js", "gap_id": "MG1"}
 
 
 def read_url(server: LiveServer, path: str) -> str:
@@ -359,18 +374,29 @@ def test_each_valid_key_has_its_own_budget(limited):
     assert get("mentor").status_code == 200 and get("none").status_code == 200
 
 
-def test_made_up_keys_share_the_address_budget_and_cost_one_scrypt_each(limited, monkeypatch):
+def test_made_up_keys_share_the_address_budget_and_cost_no_scrypt(limited, monkeypatch):
     hashed: list[int] = []
     real = accounts_module._hash
     monkeypatch.setattr(accounts_module, "_hash", lambda *a: hashed.append(1) or real(*a))
     write = httpx.post(limited.url + "/regions/35.08/gaps", headers=made_up_key(1), json={"text": GAP_TEXT})
     assert_error(write, 401, "unauthorized")
-    assert len(hashed) == 1  # the rate limit's check is reused by the route: one scrypt, not two
+    assert hashed == []  # a key id that does not exist costs no scrypt at all
     assert [httpx.get(limited.url + "/provinces", headers=made_up_key(n)).status_code for n in (2, 3)] == [200, 200]
     for n in range(4, 10):  # every new id still counts on the address: no fresh budget, no more scrypt
         assert_limited(httpx.get(limited.url + "/provinces", headers=made_up_key(n)), "this address")
     assert_limited(httpx.get(limited.url + "/provinces"), "this address")
-    assert len(hashed) == 3
+    assert hashed == []
+    bad = httpx.post(limited.url + "/match", headers=headers(limited, "bad"), json={"text": GAP_TEXT})
+    assert bad.status_code == 429 and len(hashed) == 0  # over budget: not even a real key id is hashed
+
+
+def test_a_wrong_secret_of_a_real_key_id_costs_one_scrypt(servers, monkeypatch):
+    server = servers("open")
+    hashed: list[int] = []
+    real = accounts_module._hash
+    monkeypatch.setattr(accounts_module, "_hash", lambda *a: hashed.append(1) or real(*a))
+    assert_error(call(server, "POST", "/regions/35.08/gaps", "bad", {"text": GAP_TEXT}), 401, "unauthorized")
+    assert len(hashed) == 1  # the rate limit's check is reused by the route: one scrypt, not two
 
 
 # ---- 4. hostile text -----------------------------------------------------------------------------------------
@@ -382,20 +408,21 @@ HOSTILE = [
     {"id": "H2", "title": f"+cmd|' /C calc'!A0 {IMG}", "institution": "-1+1 Dinas Perpustakaan",
      "description": '=HYPERLINK("http://evil","x") Taman bacaan anak di balai desa pulau kecil dengan relawan '
                     "yang membacakan buku."},
-    {"id": "-1+1", "title": "-1+1 Pojok Baca Pelabuhan", "institution": "+cmd",
+    # ids hold only letters, digits and -_.: (values.identifier), so "-" is the formula start an id can have
+    {"id": "-1-1", "title": "-1+1 Pojok Baca Pelabuhan", "institution": "+cmd",
      "description": "@SUM(A1) Pojok baca di pelabuhan dan kapal penyeberangan agar anak-anak pulau kecil membaca "
                     "buku selama menunggu."},
-    {"id": "@SUM(A1)", "title": "@SUM(A1) Buku Masuk Pulau", "institution": "=1+1",
+    {"id": "-SUM:A1", "title": "@SUM(A1) Buku Masuk Pulau", "institution": "=1+1",
      "description": "+cmd Pengiriman buku bacaan anak ke sekolah di pulau kecil dengan kapal perintis setiap bulan."},
     # control characters (a terminal escape, BEL, NUL): no XLSX or DOCX file can hold them, yet exports must not fail
     {"id": "H5", "title": "Baca\x1b[31m Pulau\x07 Kecil", "institution": "Dinas\x00 Perpustakaan\x0b Daerah",
      "description": "Perahu baca\x1b keliling membawa buku bacaan anak ke pulau kecil\x0c setiap pekan."},
 ]
-HOSTILE_GAP = {"id": '=HYPERLINK("http://evil","g")',
+HOSTILE_GAP = {"id": "-HYPERLINK.g",
                "text": f"-1+1 anak-anak di pulau kecil jarang membaca buku {IMG}, perpustakaan daerah terlalu jauh"}
 HOSTILE_DECISIONS = [{"innovation_id": "H1", "decision": "shortlisted", "note": f"@SUM(A1) {SCRIPT}", "who": "-1+1"},
                      {"innovation_id": "H5", "decision": "shortlisted", "note": "bel\x07"},
-                     {"innovation_id": "-1+1", "decision": "rejected", "note": "+cmd", "who": IMG}]
+                     {"innovation_id": "-1-1", "decision": "rejected", "note": "+cmd", "who": IMG}]
 REGION = "35.09"
 
 
@@ -449,8 +476,9 @@ def test_batch_csv_files_neutralise_every_formula(hostile):
     by_id = {row["innovation_id"]: row for row in rows}
     for record in HOSTILE:
         row = by_id[safe_cell(record["id"])]
-        assert row["innovation_title"] == safe_cell(record["title"])
-        assert row["institution"] == safe_cell(record["institution"])
+        # as stored: control and bidi-override characters are removed on the way in (values.text)
+        assert row["innovation_title"] == safe_cell(stored_text(record["title"]))
+        assert row["institution"] == safe_cell(stored_text(record["institution"]))
     assert {row["gap_id"] for row in rows} == {"'" + HOSTILE_GAP["id"]}
     assert {row["gap_text"] for row in rows} == {"'" + HOSTILE_GAP["text"]}
 
@@ -473,7 +501,7 @@ def test_shortlist_csv_neutralises_titles_notes_and_names(hostile):
     h1 = next(row for row in rows if row["innovation_id"] == "H1")
     assert h1["title"] == "'" + HOSTILE[0]["title"] and h1["note"] == f"'@SUM(A1) {SCRIPT}" and h1["who"] == "'-1+1"
     assert h1["institution"] == "'" + HOSTILE[0]["institution"]
-    other = next(row for row in rows if row["innovation_id"] == "'-1+1")
+    other = next(row for row in rows if row["innovation_id"] == "'-1-1")
     assert other["note"] == "'+cmd" and other["who"] == IMG  # HTML is harmless in a CSV cell: kept as typed
 
 
@@ -507,8 +535,9 @@ def test_html_report_shows_hostile_text_as_text(hostile):
     r = call(hostile, "GET", f"/batch/{hostile.job['id']}/files/{name}", "none")
     assert r.headers["content-disposition"].startswith("attachment")  # downloaded, not rendered on the API's origin
     assert "script-src 'self'" in r.headers["content-security-policy"]
-    texts = [h["title"] for h in HOSTILE] + [h["institution"] for h in HOSTILE] + [HOSTILE_GAP["text"]]
+    texts = [stored_text(h[f]) for f in ("title", "institution") for h in HOSTILE] + [HOSTILE_GAP["text"]]
     assert_inert(r.text, texts, name)
+    assert not CONTROL.search(r.text)  # none reached the report raw
 
 
 def test_html_plan_shows_hostile_text_as_text(hostile, tmp_path, e5_encoder, regions):
@@ -548,8 +577,8 @@ def test_mentor_page_shows_hostile_text_literally(hostile):
             for record in HOSTILE:
                 card = page.locator(f".rec[data-id='{record['id']}']")
                 sync_api.expect(card).to_have_count(1)
-                assert card.locator("h4").text_content() == record["title"]
-                assert record["institution"] in card.locator(".origin").text_content()
+                assert card.locator("h4").text_content() == stored_text(record["title"])
+                assert stored_text(record["institution"]) in card.locator(".origin").text_content()
             page.wait_for_selector("#shortlist-body tr[data-id='H1']")
             assert f"@SUM(A1) {SCRIPT}" in page.locator("#shortlist-body").text_content()
             assert HOSTILE_GAP["text"] in page.locator("#gap-list").text_content()

@@ -39,8 +39,8 @@ SEED = 20240607
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance]
 KEYED = {"POST /regions/{code}/gaps", "PUT /gaps/{gap_id}", "DELETE /gaps/{gap_id}", "PUT /innovations/{innovation_id}",
-          "DELETE /innovations/{innovation_id}", "POST /regions/{code}/shortlist", "POST /batch", "GET /me",
-         "DELETE /regions/{code}/shortlist/{innovation_id}"}
+          "DELETE /innovations/{innovation_id}", "POST /regions/{code}/shortlist", "POST /batch", "DELETE /batch/{job_id}",
+          "GET /me", "DELETE /regions/{code}/shortlist/{innovation_id}"}
 # Ids that exist in the mini store, so that half the generated ids and codes reach past the 404 into the handlers.
 KNOWN = {
     "regions": ["81.03", "73.72", "35.08", "Kota Malang", "Malang", "kab. maluku tengah"],

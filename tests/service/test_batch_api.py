@@ -121,7 +121,7 @@ def test_a_failing_job_reports_failed_with_a_message(tmp_path, error, message):
 
     jobs = BatchJobs(tmp_path / "jobs", broken)
     try:
-        first, second = jobs.submit(["81.03"], 3, None), jobs.submit(["81.03"], 3, None)  # the second waits its turn
+        (first, _), (second, _) = jobs.submit(["81.03"], 3, None), jobs.submit(["81.03"], 4, None)  # second waits
         deadline = time.monotonic() + 10
         while second.status in {"queued", "running"} and time.monotonic() < deadline:
             time.sleep(0.01)
