@@ -4,7 +4,8 @@ Each regency's result is a JSON part in ``out_dir/parts/``, written atomically a
 of everything that decides it (index content, settings, k, filters, the regency's gaps and decisions). A run
 reuses the parts whose fingerprint still matches and computes the others, so a run killed half-way and started
 again ends with the files of an uninterrupted run. The final files (CSV, XLSX, one HTML report per province,
-changes, plans, summary) are assembled from the parts only, in region-code order.
+changes, plans, summary) are assembled from the parts and the mentors' current decisions, in region-code order;
+then ``parts/`` is removed, as it is internal (a re-run of a completed folder ranks again, a few ms a regency).
 
 ``run_batch`` is the library function; ``matcher batch`` and the service's batch job both call it.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 ProgressCallback = Callable[[int, int, str], None]  # (regencies done, total, region code just finished)
 PART_VERSION = 1
 CAP_SCOPES = ("province", "run")
+CSV_DIALECTS = ("id", "intl")  # id: ';' and decimal comma (Excel in an Indonesian locale); intl: ',' and '.'
 NOT_RANKING = {"home", "corpus_dir", "batch_size", "read_requires_key", "rate_limit_per_minute", "cors_origins",
                "max_body_bytes"}  # service and speed settings: they change no ranking
 
@@ -59,6 +62,9 @@ class BatchSummary:
     index: dict[str, Any] = field(default_factory=dict)
     by_province: dict[str, dict[str, Any]] = field(default_factory=dict)
     cap_scope: str | None = None  # "province" or "run" when a visit cap is set
+    regions_with_recommendations: int = 0  # regencies whose list is not empty (those without gaps get none)
+    exclude_rejected: bool = False
+    csv_dialect: str = "id"
     computed: int = 0  # parts computed by this call
     reused: int = 0  # parts taken from an earlier, possibly interrupted, call
 
@@ -111,6 +117,11 @@ class _Part:
     gaps: list[Gap]
     top: list[Recommendation]  # the uncapped top k
     pool: list[Recommendation]  # further candidates, best first: alternates and replacements under a cap
+
+    def without(self, ids: set[str], k: int) -> _Part:
+        """The part as if ``ids`` (rejected by the mentors) had never been candidates: the next ones move up."""
+        kept = [r for r in self.top + self.pool if r.innovation.id not in ids]
+        return _Part(self.code, self.gaps, [replace(r, rank=n) for n, r in enumerate(kept[:k], start=1)], kept[k:])
 
 
 def _compute_part(matcher: Matcher, code: str, k: int, depth: int, filters: Filters | None,
@@ -169,6 +180,8 @@ def run_batch(
     alternates: int = 3,
     previous: Path | str | None = None,
     plans: bool = False,
+    exclude_rejected: bool = False,
+    csv_dialect: str = "id",
     progress: bool = False,
     progress_callback: ProgressCallback | None = None,
 ) -> BatchSummary:
@@ -180,6 +193,9 @@ def run_batch(
     ``previous`` is the folder of an earlier run to compare with; ``plans`` writes an action-plan draft for
     every shortlisted pair. ``progress_callback(done, total, code)`` is called after each regency's part is
     on disk; an exception it raises stops the run, and the next run resumes from there.
+    Every file marks the mentors' latest decision on each innovation (dipilih / ditolak / sudah direplikasi);
+    ``exclude_rejected`` leaves rejected innovations out, and the next candidates take their places.
+    ``csv_dialect`` is "id" (``;`` and decimal comma, as Excel in an Indonesian locale reads CSV) or "intl".
     """
     from matcher.outputs import write_outputs
 
@@ -191,6 +207,8 @@ def run_batch(
         raise ConfigError("--max-visits-per-innovation must be at least 1")
     if cap_scope not in CAP_SCOPES:
         raise ConfigError(f"cap scope must be one of {', '.join(CAP_SCOPES)}, not {cap_scope!r}")
+    if csv_dialect not in CSV_DIALECTS:
+        raise ConfigError(f"CSV dialect must be one of {', '.join(CSV_DIALECTS)}, not {csv_dialect!r}")
     codes = sorted({matcher.regions.resolve(r).code for r in regions})
     if not codes:
         raise NotFoundError("no kabupaten/kota to run: give provinces, a regions file, or --all")
@@ -210,7 +228,8 @@ def run_batch(
     for folder in (out, parts_dir, out / "plans"):  # what a killed run was writing when it died
         remove_temporaries(folder)
     summary = BatchSummary(out, codes, sorted({c.split(".")[0] for c in codes}), k, max_visits, 0, [], 0.0, 0.0,
-                           index=index, cap_scope=cap_scope if max_visits else None)
+                           index=index, cap_scope=cap_scope if max_visits else None,
+                           exclude_rejected=exclude_rejected, csv_dialect=csv_dialect)
     loaded: list[_Part] = []
     with tqdm(total=len(codes), desc="batch", unit="regency", disable=not progress) as bar:
         for done, code in enumerate(codes, start=1):
@@ -232,6 +251,13 @@ def run_batch(
             if progress_callback is not None:
                 progress_callback(done, len(codes), code)
 
+    catalog = matcher.catalog
+    title = {i: catalog.innovations[n].title for i, n in catalog.by_id.items()}.get  # None: left the catalogue
+    decisions = {code: {d["innovation_id"]: {**d, "title": title(d["innovation_id"])}
+                        for d in matcher.store.decisions(code)} for code in codes}
+    if exclude_rejected:
+        loaded = [p.without({i for i, d in decisions[p.code].items() if d["decision"] == "rejected"}, k)
+                  for p in loaded]
     candidates = {p.code: _candidates(p) for p in loaded}
     assignment = _assign(candidates, k, max_visits, cap_scope, alternates)
     fits = {p.code: (sum(r.score for r in p.top), sum(dict(candidates[p.code])[i] for i in assignment.chosen[p.code]))
@@ -245,13 +271,15 @@ def run_batch(
         spare = [replace(by_id[i], rank=n) for n, i in enumerate(assignment.alternates[p.code], start=1)]
         changes = None if previous_rows is None else diff_changes(previous_rows.get(p.code, []), final)
         results.append(RegionResult(matcher.regions.get(p.code), p.gaps, final,
-                                    {r.innovation.id: r.rank for r in p.top}, spare, changes))
+                                    {r.innovation.id: r.rank for r in p.top}, spare, changes, decisions[p.code]))
     summary.fit_uncapped, summary.fit_capped = assignment.fit_uncapped, assignment.fit_capped
     summary.shortfall = assignment.shortfall
     summary.rows = sum(len(r.recommendations) for r in results)
+    summary.regions_with_recommendations = sum(1 for r in results if r.recommendations)
     summary.without_gaps = [r.region.code for r in results if not r.gaps]
     if previous_rows is not None:
         summary.changes = {kind: sum(1 for r in results for c in r.changes or [] if c.kind == kind)
                            for kind in CHANGE_KINDS}
     write_outputs(matcher, results, summary, fits, plans)
+    shutil.rmtree(parts_dir, ignore_errors=True)  # complete: the parts were internal (a kill here leaves them)
     return summary

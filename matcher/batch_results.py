@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from matcher.corpus import Gap
 from matcher.recommend import Recommendation
@@ -46,6 +47,11 @@ class RegionResult:
     uncapped_rank: dict[str, int]  # innovation id -> rank in the list without the visit cap
     alternates: list[Recommendation] = field(default_factory=list)
     changes: list[Change] | None = None  # None when no previous run was given
+    decisions: dict[str, dict[str, Any]] = field(default_factory=dict)  # innovation id -> latest decision row
+
+    def decision(self, innovation_id: str) -> dict[str, Any] | None:
+        """The mentors' latest decision on this innovation for this regency (``Store.decisions`` row), or None."""
+        return self.decisions.get(innovation_id)
 
 
 def diff_changes(previous: Sequence[PreviousRow], current: Sequence[Recommendation]) -> list[Change]:

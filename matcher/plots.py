@@ -22,8 +22,10 @@ GAP_COLOUR, REC_COLOUR = "#9aa5b1", "#1f6feb"
 
 
 def label(sector: str | None) -> str:
-    """A sector code as people read it: 'air_bersih_sanitasi' -> 'air bersih sanitasi'."""
-    return (sector or "tanpa sektor").replace("_", " ")
+    """A sector code as people read it: 'air_bersih_sanitasi' -> 'Air bersih & sanitasi' (the page's words)."""
+    from matcher.labels import sector_label
+
+    return sector_label(sector)
 
 
 def sector_mix_png(gap_counts: Mapping[str, int], rec_counts: Mapping[str, int], title: str = "") -> bytes:
