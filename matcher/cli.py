@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from matcher.cli_options import EXAMPLES, add_k, require_store, yes_no
-from matcher.errors import ConfigError, MatcherError, NotFoundError, ValidationError
+from matcher.errors import ConfigError, MatcherError, NotFoundError, StoreError, ValidationError
 
 USER_ERROR = 2
 
@@ -57,7 +57,7 @@ def _load(kind: str, path: Path, regions, args: argparse.Namespace | None = None
     records = loader(path, regions, columns=_columns(args) if args is not None else None, notes=notes)
     if show:
         print(f"{path}: columns read as: {notes.describe()}")
-    for warning in notes.warnings:
+    for warning in [*notes.warnings, *(f"{path}: no column {c!r} to read as --map asks" for c in notes.unused)]:
         print(f"matcher: warning: {warning}", file=sys.stderr)
     return records, notes
 
@@ -188,7 +188,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Exit 0 when records and index agree; otherwise say what is wrong and how to repair (exit 1)."""
     from matcher.pipeline import Matcher
 
-    require_store(_settings().home)
+    try:
+        require_store(_settings().home)
+    except StoreError as exc:  # nothing to agree: the check fails as one (exit 1), without creating a store
+        print(f"matcher check: {exc}", file=sys.stderr)
+        return 1
     m = Matcher(_settings())
     problems = m.check()
     if problems:

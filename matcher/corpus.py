@@ -195,7 +195,7 @@ def _mapped(rows: list[Row], header: list[str] | None, kind: str, explicit: Mapp
     """Rename the columns of ``rows`` in place to the fields they hold (``matcher.headers``); the new header."""
     names = header if header is not None else list(dict.fromkeys(k for r in rows for k in r.values))
     found = column_map(names, kind, explicit)
-    notes.mapping, notes.unused = found.mapping, found.unused
+    notes.mapping, notes.unused, notes.kept = found.mapping, found.unused, found.kept
     renames = {c: f for c, f in found.mapping.items() if c != f}
     if renames:
         for row in rows:

@@ -88,12 +88,14 @@ class ColumnNotes:
     mapping: dict[str, str] = field(default_factory=dict)  # column as written -> field it was read as
     derived_ids: bool = False
     unused: list[str] = field(default_factory=list)  # --map columns not in this file
+    kept: list[str] = field(default_factory=list)  # columns read as metadata, under their own names
     warnings: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         """'Nama Inovasi -> title, Kabupaten/Kota -> region_code, ...' (only columns not named as their field)."""
         renamed = [f"{c} -> {f}" for c, f in self.mapping.items() if words(c) != words(f)]
-        return ", ".join(renamed) or "every column is named as its field"
+        text = ", ".join(renamed) or "every column is named as its field"
+        return text + (f"; kept as metadata: {', '.join(self.kept)}" if self.kept else "")
 
 
 def column_map(header: Sequence[str], kind: str, explicit: Mapping[str, str] | None = None) -> ColumnNotes:
@@ -126,6 +128,8 @@ def column_map(header: Sequence[str], kind: str, explicit: Mapping[str, str] | N
                 taken.add(target)
                 break
     notes.mapping = {h: notes.mapping[h] for h in header if h in notes.mapping}  # in file order
+    fields = {words(f.replace("_", " ")) for f in aliases}
+    notes.kept = [h for h in header if h not in notes.mapping and words(h) not in fields and h.strip()]
     return notes
 
 
