@@ -134,7 +134,7 @@ def column_map(header: Sequence[str], kind: str, explicit: Mapping[str, str] | N
 
 
 def derived_id(kind: str, main: str, region: str | None) -> str:
-    """A stable id from the title (or gap text) and the region: 'si-cantik-3f2a9c1b', '35.07-8d0e41aa'.
+    """A stable id from the title (or gap text) and the region: 'smart-kampung-18971cd8', '35.79-3ea43e1b'.
 
     Only letters, digits and '-', '.'; the same words in the same region give the same id in any export,
     whatever the case or spacing."""

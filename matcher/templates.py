@@ -9,7 +9,7 @@ color:#1f2328;line-height:1.45;padding:0 1rem}
 h1{font-size:1.6rem}h2{font-size:1.25rem;border-bottom:2px solid #d0d7de;padding-bottom:.2rem;margin-top:2.5rem}
 h3{font-size:1.05rem;margin-bottom:.3rem}table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
 th,td{border:1px solid #d0d7de;padding:.35rem .5rem;vertical-align:top;text-align:left;font-size:.9rem;
-overflow-wrap:anywhere}
+overflow-wrap:break-word}
 th{background:#f6f8fa}.muted{color:#59636e;font-size:.85rem}.tag{display:inline-block;background:#ddf4ff;
 border-radius:.6rem;padding:0 .45rem;margin:0 .15rem .15rem 0;font-size:.8rem}.prio1{color:#b42318;font-weight:600}
 .new{color:#1a7f37}.dropped{color:#b42318}.moved{color:#9a6700}img{max-width:100%}
@@ -19,8 +19,8 @@ font-size:.8rem;font-weight:600;border:1px solid #d0d7de}.s-shortlisted{backgrou
 tr.rejected td{color:#59636e}tr.rejected strong{text-decoration:line-through}
 footer{margin-top:3rem;border-top:1px solid #d0d7de;padding-top:.5rem;color:#59636e;font-size:.8rem}
 @page{size:A4;margin:15mm}
-@media print{body{margin:0;max-width:none;padding:0}h2.region{page-break-before:always}
-tr{page-break-inside:avoid}}
+@media print{body{margin:0;max-width:none;padding:0;font-size:10pt}h2.region{page-break-before:always}
+tr{page-break-inside:avoid}th,td{font-size:8.5pt;padding:.2rem .35rem}img{max-width:75%}}
 """
 
 REPORT = """<!DOCTYPE html>
