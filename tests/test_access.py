@@ -413,8 +413,9 @@ def test_safe_cell_covers_every_formula_start():
 
 
 def is_number(value: str) -> bool:
+    """A number as our CSV writes it, with a decimal comma (the default dialect) or a point."""
     try:
-        float(value)
+        float(value.replace(",", ".", 1) if value.count(",") == 1 and "." not in value else value)
     except ValueError:
         return False
     return True
