@@ -150,6 +150,17 @@ def _candidates(part: _Part) -> list[tuple[str, float]]:
     return [(r.innovation.id, r.score) for r in part.top] + extra
 
 
+def _decisions(matcher: Matcher, code: str) -> dict[str, dict[str, Any]]:
+    """The latest decision per innovation of one regency, with the innovation's title (None when the innovation
+    has left the catalogue since)."""
+    catalog = matcher.catalog
+    out = {}
+    for d in matcher.store.decisions(code):
+        n = catalog.by_id.get(d["innovation_id"])
+        out[d["innovation_id"]] = {**d, "title": None if n is None else catalog.innovations[n].title}
+    return out
+
+
 def _assign(candidates: dict[str, list[tuple[str, float]]], k: int, cap: int | None, scope: str,
             alternates: int) -> Assignment:
     """The visit assignment per round: one per province, or one for the whole run."""
@@ -251,10 +262,8 @@ def run_batch(
             if progress_callback is not None:
                 progress_callback(done, len(codes), code)
 
-    catalog = matcher.catalog
-    title = {i: catalog.innovations[n].title for i, n in catalog.by_id.items()}.get  # None: left the catalogue
-    decisions = {code: {d["innovation_id"]: {**d, "title": title(d["innovation_id"])}
-                        for d in matcher.store.decisions(code)} for code in codes}
+    decisions = {code: _decisions(matcher, code) for code in codes}  # marks, read at assembly (only a
+    # replicated decision changes a ranking, and so the fingerprint of a part)
     if exclude_rejected:
         loaded = [p.without({i for i, d in decisions[p.code].items() if d["decision"] == "rejected"}, k)
                   for p in loaded]

@@ -171,10 +171,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     regions = Regions.load(_settings().corpus_dir / "regions")
     only_gaps = bool(args.gaps) and not args.innovations
     try:
-        innovations = [] if only_gaps else _load(
-            "innovations", Path(args.innovations or _bundled("innovations.jsonl")), regions, args, show=True)[0]
+        innovations = [] if only_gaps else _load("innovations", Path(args.innovations or _bundled(
+            "innovations.jsonl")), regions, args, show=bool(args.innovations))[0]  # the mapping of a user's file
         gaps = [] if args.innovations and not args.gaps else _load(
-            "gaps", Path(args.gaps or _bundled("gaps.jsonl")), regions, args, show=True)[0]
+            "gaps", Path(args.gaps or _bundled("gaps.jsonl")), regions, args, show=bool(args.gaps))[0]
     except ValidationError as exc:  # here the whole report is the point
         print(exc.report(), file=sys.stderr)
         return USER_ERROR

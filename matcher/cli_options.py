@@ -7,6 +7,7 @@ the same way, with the same limits as the API, and shows worked examples under `
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from matcher.errors import StoreError
@@ -98,6 +99,7 @@ def require_store(home: Path) -> None:
     from matcher.store import Store
 
     if not (Path(home) / Store.DB_NAME).is_file():
-        raise StoreError(f"no matcher store in {home} (MATCHER_HOME): build one with 'matcher index' (the "
+        where = "MATCHER_HOME" if os.environ.get("MATCHER_HOME") else f"MATCHER_HOME is not set: {Path(home).resolve()}"
+        raise StoreError(f"no matcher store in {home} ({where}): build one with 'matcher index' (the "
                          "bundled demo corpus, or --innovations FILE), restore one with 'matcher import DIR', or set "
                          "MATCHER_HOME to the folder of an existing store")
