@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -65,6 +66,7 @@ class BatchSummary:
     regions_with_recommendations: int = 0  # regencies whose list is not empty (those without gaps get none)
     exclude_rejected: bool = False
     csv_dialect: str = "id"
+    decisions: dict[str, int] = field(default_factory=dict)  # current decisions of the run's regencies, by kind
     computed: int = 0  # parts computed by this call
     reused: int = 0  # parts taken from an earlier, possibly interrupted, call
 
@@ -285,6 +287,7 @@ def run_batch(
     summary.shortfall = assignment.shortfall
     summary.rows = sum(len(r.recommendations) for r in results)
     summary.regions_with_recommendations = sum(1 for r in results if r.recommendations)
+    summary.decisions = dict(sorted(Counter(d["decision"] for r in results for d in r.decisions.values()).items()))
     summary.without_gaps = [r.region.code for r in results if not r.gaps]
     if previous_rows is not None:
         summary.changes = {kind: sum(1 for r in results for c in r.changes or [] if c.kind == kind)

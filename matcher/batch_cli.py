@@ -68,6 +68,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if s.without_gaps:
         print(f"{len(s.without_gaps)} regencies have no gap statements, so no recommendations: "
               f"{', '.join(s.without_gaps)}")
+    if s.decisions:
+        from matcher.labels import decision_label
+
+        marked = ", ".join(f"{n} {decision_label(kind)}" for kind, n in s.decisions.items())
+        print(f"mentors' decisions marked in every file: {marked}"
+              f"{' (rejected ones left out)' if s.exclude_rejected else ''}")
     if s.max_visits:
         print(f"visit cap {s.max_visits} per innovation and {s.cap_scope}: total fit {s.fit_capped:.3f} against {s.fit_uncapped:.3f} "
               f"uncapped; the cap costs {s.fit_cost:.3f} ({100 * s.fit_cost_share:.1f}%)")

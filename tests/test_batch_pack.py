@@ -58,6 +58,8 @@ def test_decisions_are_marked_in_every_file(decided, tmp_path):
     assert all(d["innovation_title"] for d in decisions)
     read_csv(out / "alternates.csv")  # parses, with the status columns in its header
     assert "decisions.csv" in summary.files
+    assert json.loads((out / "summary.json").read_text())["decisions"] == {"rejected": 1, "replicated": 1,
+                                                                          "shortlisted": 1}
 
     wb = load_workbook(out / "recommendations.xlsx")
     assert wb.sheetnames == ["75 Gorontalo", "Keputusan"]
