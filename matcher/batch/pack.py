@@ -19,8 +19,10 @@ from matcher.batch.tables import (
     ALTERNATE_COLUMNS,
     CHANGE_COLUMNS,
     COLUMNS,
+    DECISION_COLUMNS,
     alternate_rows,
     change_rows,
+    decision_rows,
     recommendation_rows,
     write_csv,
     write_xlsx,
@@ -51,7 +53,7 @@ def _plans(matcher: Matcher, results: Sequence[RegionResult], folder: Path) -> l
 
 
 def _remove_stale(out: Path, keep: set[str]) -> None:
-    stale = [*out.glob("report-*.html"), *out.glob("plans/*.docx"), out / "changes.csv"]
+    stale = [*out.glob("report-*.html"), *out.glob("plans/*.docx"), out / "changes.csv", out / "decisions.csv"]
     for path in stale:
         if path.is_file() and path.relative_to(out).as_posix() not in keep:
             path.unlink()
@@ -66,13 +68,18 @@ def write_outputs(
     ``fits[region]`` is (uncapped, capped) total fit of that regency's list, summed per province for reports.
     """
     out = summary.out_dir
+    dialect = summary.csv_dialect
     written = ["recommendations.csv", "alternates.csv", "recommendations.xlsx"]
-    write_csv(out / "recommendations.csv", COLUMNS, recommendation_rows(results))
-    write_csv(out / "alternates.csv", ALTERNATE_COLUMNS, alternate_rows(results))
+    write_csv(out / "recommendations.csv", COLUMNS, recommendation_rows(results), dialect)
+    write_csv(out / "alternates.csv", ALTERNATE_COLUMNS, alternate_rows(results), dialect)
     provinces = [matcher.regions.province(code) for code in summary.provinces]
     write_xlsx(out / "recommendations.xlsx", results, [(p.code, p.name) for p in provinces])
+    decided = decision_rows(results)
+    if decided:
+        write_csv(out / "decisions.csv", DECISION_COLUMNS, decided, dialect)
+        written.append("decisions.csv")
     if summary.changes is not None:
-        write_csv(out / "changes.csv", CHANGE_COLUMNS, change_rows(results))
+        write_csv(out / "changes.csv", CHANGE_COLUMNS, change_rows(results), dialect)
         written.append("changes.csv")
     info = {"model": str(summary.index.get("model")), "fusion": str(summary.index.get("fusion")),
             "catalog": str(summary.index.get("catalog_hash"))}
@@ -82,9 +89,11 @@ def write_outputs(
         fit = FitCost(sum(fits[r.region.code][0] for r in mine), sum(fits[r.region.code][1] for r in mine))
         name = report_name(p)
         write_province_report(out / name, p, mine, summary.k, summary.max_visits, info,
-                              fit if summary.max_visits else None)
+                              fit if summary.max_visits else None, cap_scope=summary.cap_scope,
+                              exclude_rejected=summary.exclude_rejected)
         written.append(name)
         by_province[p.code] = {"name": p.name, "regions": len(mine), "rows": sum(len(r.recommendations) for r in mine),
+                               "regions_with_recommendations": sum(1 for r in mine if r.recommendations),
                                "fit_uncapped": round(fit.uncapped, 6), "fit_capped": round(fit.capped, 6),
                                "report": name}
     summary.by_province = by_province

@@ -165,12 +165,23 @@ def _table(doc: Any, header: list[str], rows: list[list[str]]) -> None:
             cell.text = office_text(text)
 
 
+def _a4(doc: Any) -> None:
+    """Every section on A4 with 2 cm margins: python-docx's default template is US Letter, which Indonesian
+    offices do not print on."""
+    from docx.shared import Cm
+
+    for section in doc.sections:
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Cm(2.0)
+
+
 def _docx(d: PlanDraft) -> bytes:
     from docx import Document
 
     s = sections(d)
     title = office_text(s["title"])  # corpus text: drop what XML cannot hold (python-docx refuses it)
     doc = Document()
+    _a4(doc)
     doc.core_properties.title = title
     doc.core_properties.author = "matcher"
     doc.add_heading(title, level=0)

@@ -1,9 +1,10 @@
 """One self-contained HTML report per province for the selection meeting.
 
 Each regency's gaps, its top k with the reasons (the gap answered, the words that matched, the sentence that
-answers it, every score part), alternates, what changed since the previous run, and a chart of the sector mix
-embedded as a base64 PNG: the file opens offline and can be mailed as is. Text is escaped by Jinja2's
-autoescape, never by hand.
+answers it, every score part), the mentors' decisions, alternates, what changed since the previous run, and a
+chart of the sector mix embedded as a base64 PNG: the file opens offline and can be mailed as is. Text is
+escaped by Jinja2's autoescape, never by hand. Numbers are written the Indonesian way (``matcher.labels``);
+regencies without gaps are named once, not given a printed page each; it prints on A4.
 """
 
 from __future__ import annotations
@@ -21,14 +22,23 @@ from matcher.batch.charts import sector_mix_png
 from matcher.batch.files import atomic_write_text
 from matcher.batch.results import RegionResult
 from matcher.batch.templates import REPORT, STYLE
-from matcher.data.labels import label
+from matcher.data.labels import (
+    AWARD_LABELS,
+    CHANGE_LABELS,
+    PART_LABELS,
+    STAGE_LABELS,
+    award_label,
+    decision_label,
+    number,
+    percent,
+    sector_label,
+    stage_label,
+    when,
+)
 from matcher.data.regions import Province
 
-PART_LABELS = {"relevance": "relevansi", "maturity": "kematangan", "recognition": "penghargaan",
-               "proximity": "kedekatan", "similarity": "kemiripan daerah"}
-STAGE_LABELS = {"penerapan": "penerapan", "uji_coba": "uji coba"}
-AWARD_LABELS = {"top_45": "Top 45 KIPP", "top_99": "Top 99 KIPP", "iga": "IGA", "none": "tanpa penghargaan"}
-CHANGE_LABELS = {"new": "baru", "dropped": "keluar", "moved": "bergeser"}
+__all__ = ["AWARD_LABELS", "CHANGE_LABELS", "PART_LABELS", "STAGE_LABELS", "FitCost", "render", "report_name",
+           "write_province_report"]
 
 
 @dataclass(frozen=True)
@@ -55,11 +65,23 @@ def environment() -> Any:
 
     env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
     env.globals.update(
-        label=label, part=lambda p: PART_LABELS.get(p, p), change=lambda c: CHANGE_LABELS.get(c, c),
-        stage=lambda s: STAGE_LABELS.get(s or "", s or "-"), award=lambda a: AWARD_LABELS.get(a or "", a or "-"),
-        parts=tuple(PART_LABELS), style=Markup(STYLE),  # our own constant CSS: escaping would break its quotes
+        label=sector_label, part=lambda p: PART_LABELS.get(p, p), change=lambda c: CHANGE_LABELS.get(c, c),
+        stage=stage_label, award=award_label, decision=decision_label, num=number, pct=percent, when=when,
+        status=_status, parts=tuple(PART_LABELS),
+        style=Markup(STYLE),  # our own constant CSS: escaping would break its quotes
     )
     return env
+
+
+def _status(decision: dict[str, Any]) -> Any:
+    """A decision as a badge with its note, who and when; Markup.format escapes every value."""
+    from markupsafe import Markup
+
+    details = [d for d in (decision.get("note"), decision.get("who") or decision.get("account"),
+                           when(decision.get("created_at"))) if d]
+    extra = Markup(' <span class="muted">{}</span>').format(" · ".join(details)) if details else ""
+    return Markup('<span class="status s-{}">{}</span>{}').format(decision["decision"],
+                                                                   decision_label(decision["decision"]), extra)
 
 
 def render(template: str, **context: Any) -> str:
@@ -84,11 +106,18 @@ def sector_chart(results: Sequence[RegionResult], title: str) -> str:
 
 def write_province_report(
     path: Path, province: Province, results: Sequence[RegionResult], k: int, cap: int | None,
-    info: dict[str, str], fit: FitCost | None = None,
+    info: dict[str, str], fit: FitCost | None = None, *, cap_scope: str | None = None,
+    exclude_rejected: bool = False,
 ) -> Path:
-    """Write the report of one province's regencies (``results`` in code order) to ``path``."""
+    """Write the report of one province's regencies (``results`` in code order) to ``path``.
+
+    A regency gets a section when it has gaps, decisions or changes; the others are named once in a list."""
+    shown = [r for r in results if r.gaps or r.recommendations or r.decisions or r.changes]
     html = render(
-        REPORT, province=province, regions=results, k=k, cap=cap, info=info, fit=fit,
+        REPORT, province=province, regions=results, k=k, cap=cap, info=info, fit=fit, cap_scope=cap_scope,
+        exclude_rejected=exclude_rejected, shown=shown, quiet=[r for r in results if r not in shown],
+        listed=[r for r in results if r.recommendations],
+        ranks={r.region.code: {rec.innovation.id: rec.rank for rec in r.recommendations} for r in results},
         chart=sector_chart(results, f"Sektor kesenjangan dan rekomendasi: {province.name}"),
     )
     return atomic_write_text(path, html)

@@ -48,6 +48,11 @@ class RegionResult:
     uncapped_rank: dict[str, int]  # innovation id -> rank in the list without the visit cap
     alternates: list[Recommendation] = field(default_factory=list)
     changes: list[Change] | None = None  # None when no previous run was given
+    decisions: dict[str, dict[str, Any]] = field(default_factory=dict)  # innovation id -> latest decision row
+
+    def decision(self, innovation_id: str) -> dict[str, Any] | None:
+        """The mentors' latest decision on this innovation for this regency (``Store.decisions`` row), or None."""
+        return self.decisions.get(innovation_id)
 
 
 def diff_changes(previous: Sequence[PreviousRow], current: Sequence[Recommendation]) -> list[Change]:
@@ -91,6 +96,10 @@ class BatchSummary:
     index: dict[str, Any] = field(default_factory=dict)
     by_province: dict[str, dict[str, Any]] = field(default_factory=dict)
     cap_scope: str | None = None  # "province" or "run" when a visit cap is set
+    regions_with_recommendations: int = 0  # regencies whose list is not empty (those without gaps get none)
+    exclude_rejected: bool = False
+    csv_dialect: str = "id"
+    decisions: dict[str, int] = field(default_factory=dict)  # current decisions of the run's regencies, by kind
     computed: int = 0  # parts computed by this call
     reused: int = 0  # parts taken from an earlier, possibly interrupted, call
 

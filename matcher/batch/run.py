@@ -4,7 +4,8 @@ Each regency's result is a JSON part in ``out_dir/parts/``, written atomically a
 of everything that decides it (index content, settings, k, filters, the regency's gaps and decisions). A run
 reuses the parts whose fingerprint still matches and computes the others, so a run killed half-way and started
 again ends with the files of an uninterrupted run. The final files (CSV, XLSX, one HTML report per province,
-changes, plans, summary) are assembled from the parts only, in region-code order.
+changes, plans, summary) are assembled from the parts and the mentors' current decisions, in region-code order;
+then ``parts/`` is removed, as it is internal (a re-run of a completed folder ranks again, a few ms a regency).
 
 ``run_batch`` is the library function; ``matcher batch`` and the service's batch job both call it.
 """
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -43,6 +46,7 @@ if TYPE_CHECKING:
 ProgressCallback = Callable[[int, int, str], None]  # (regencies done, total, region code just finished)
 PART_VERSION = 1
 CAP_SCOPES = ("province", "run")
+CSV_DIALECTS = ("id", "intl")  # id: ';' and decimal comma (Excel in an Indonesian locale); intl: ',' and '.'
 
 
 def _digest(value: Any) -> str:
@@ -77,6 +81,11 @@ class _Part:
     top: list[Recommendation]  # the uncapped top k
     pool: list[Recommendation]  # further candidates, best first: alternates and replacements under a cap
 
+    def without(self, ids: set[str], k: int) -> _Part:
+        """The part as if ``ids`` (rejected by the mentors) had never been candidates: the next ones move up."""
+        kept = [r for r in self.top + self.pool if r.innovation.id not in ids]
+        return _Part(self.code, self.gaps, [replace(r, rank=n) for n, r in enumerate(kept[:k], start=1)], kept[k:])
+
 
 def _compute_part(matcher: Matcher, code: str, k: int, depth: int, filters: Filters | None,
                   options: RecommendOptions, part_key: str) -> dict[str, Any]:
@@ -102,6 +111,17 @@ def _candidates(part: _Part) -> list[tuple[str, float]]:
     floor = min((r.score for r in part.top), default=0.0)
     extra = [(r.innovation.id, min(r.score, floor - 1e-6 * (n + 1))) for n, r in enumerate(part.pool)]
     return [(r.innovation.id, r.score) for r in part.top] + extra
+
+
+def _decisions(matcher: Matcher, code: str) -> dict[str, dict[str, Any]]:
+    """The latest decision per innovation of one regency, with the innovation's title (None when the innovation
+    has left the catalogue since)."""
+    catalog = matcher.catalog
+    out = {}
+    for d in matcher.decisions.current(code):
+        n = catalog.by_id.get(d.innovation_id)
+        out[d.innovation_id] = {**d.to_dict(), "title": None if n is None else catalog.innovations[n].title}
+    return out
 
 
 def _assign(candidates: dict[str, list[tuple[str, float]]], k: int, cap: int | None, scope: str,
@@ -134,6 +154,8 @@ def run_batch(
     alternates: int = 3,
     previous: Path | str | None = None,
     plans: bool = False,
+    exclude_rejected: bool = False,
+    csv_dialect: str = "id",
     progress: bool = False,
     progress_callback: ProgressCallback | None = None,
 ) -> BatchSummary:
@@ -145,6 +167,9 @@ def run_batch(
     ``previous`` is the folder of an earlier run to compare with; ``plans`` writes an action-plan draft for
     every shortlisted pair. ``progress_callback(done, total, code)`` is called after each regency's part is
     on disk; an exception it raises stops the run, and the next run resumes from there.
+    Every file marks the mentors' latest decision on each innovation (dipilih / ditolak / sudah direplikasi);
+    ``exclude_rejected`` leaves rejected innovations out, and the next candidates take their places.
+    ``csv_dialect`` is "id" (``;`` and decimal comma, as Excel in an Indonesian locale reads CSV) or "intl".
     """
     if k < 1:
         raise ConfigError("k must be at least 1")
@@ -154,6 +179,8 @@ def run_batch(
         raise ConfigError("--max-visits-per-innovation must be at least 1")
     if cap_scope not in CAP_SCOPES:
         raise ConfigError(f"cap scope must be one of {', '.join(CAP_SCOPES)}, not {cap_scope!r}")
+    if csv_dialect not in CSV_DIALECTS:
+        raise ConfigError(f"CSV dialect must be one of {', '.join(CSV_DIALECTS)}, not {csv_dialect!r}")
     codes = sorted({matcher.regions.resolve(r).code for r in regions})
     if not codes:
         raise NotFoundError("no kabupaten/kota to run: give provinces, a regions file, or --all")
@@ -173,7 +200,8 @@ def run_batch(
     for folder in (out, parts_dir, out / "plans"):  # what a killed run was writing when it died
         remove_temporaries(folder)
     summary = BatchSummary(out, codes, sorted({c.split(".")[0] for c in codes}), k, max_visits, 0, [], 0.0, 0.0,
-                           index=index, cap_scope=cap_scope if max_visits else None)
+                           index=index, cap_scope=cap_scope if max_visits else None,
+                           exclude_rejected=exclude_rejected, csv_dialect=csv_dialect)
     loaded: list[_Part] = []
     with tqdm(total=len(codes), desc="batch", unit="regency", disable=not progress) as bar:
         for done, code in enumerate(codes, start=1):
@@ -194,6 +222,11 @@ def run_batch(
             if progress_callback is not None:
                 progress_callback(done, len(codes), code)
 
+    decisions = {code: _decisions(matcher, code) for code in codes}  # marks, read at assembly (only a
+    # replicated decision changes a ranking, and so the fingerprint of a part)
+    if exclude_rejected:
+        loaded = [p.without({i for i, d in decisions[p.code].items() if d["decision"] == "rejected"}, k)
+                  for p in loaded]
     candidates = {p.code: _candidates(p) for p in loaded}
     assignment = _assign(candidates, k, max_visits, cap_scope, alternates)
     fits = {p.code: (sum(r.score for r in p.top), sum(dict(candidates[p.code])[i] for i in assignment.chosen[p.code]))
@@ -207,13 +240,16 @@ def run_batch(
         spare = [replace(by_id[i], rank=n) for n, i in enumerate(assignment.alternates[p.code], start=1)]
         changes = None if previous_rows is None else diff_changes(previous_rows.get(p.code, []), final)
         results.append(RegionResult(matcher.regions.get(p.code), p.gaps, final,
-                                    {r.innovation.id: r.rank for r in p.top}, spare, changes))
+                                    {r.innovation.id: r.rank for r in p.top}, spare, changes, decisions[p.code]))
     summary.fit_uncapped, summary.fit_capped = assignment.fit_uncapped, assignment.fit_capped
     summary.shortfall = assignment.shortfall
     summary.rows = sum(len(r.recommendations) for r in results)
+    summary.regions_with_recommendations = sum(1 for r in results if r.recommendations)
+    summary.decisions = dict(sorted(Counter(d["decision"] for r in results for d in r.decisions.values()).items()))
     summary.without_gaps = [r.region.code for r in results if not r.gaps]
     if previous_rows is not None:
         summary.changes = {kind: sum(1 for r in results for c in r.changes or [] if c.kind == kind)
                            for kind in CHANGE_KINDS}
     write_outputs(matcher, results, summary, fits, plans)
+    shutil.rmtree(parts_dir, ignore_errors=True)  # complete: the parts were internal (a kill here leaves them)
     return summary

@@ -1,8 +1,14 @@
-"""The batch's tables: recommendations.csv, alternates.csv, changes.csv and recommendations.xlsx.
+"""The batch's tables: recommendations.csv, alternates.csv, decisions.csv, changes.csv and recommendations.xlsx.
 
-One row per regency x rank, with codes and names, the innovation, its origin, every score part, the gap it
-answers best and the words that matched. Text cells that a spreadsheet would run as a formula get a leading
-apostrophe (``matcher.batch.files.safe_cell``); an innovation title is data from outside, not a trusted cell.
+One row per regency x rank, with codes and names, the innovation, its origin, the mentors' decision on it, every
+score part, the gap it answers best and the words that matched. Text cells that a spreadsheet would run as a
+formula get a leading apostrophe (``matcher.batch.files.safe_cell``); an innovation title is data from outside, not a
+trusted cell.
+
+Headers and labels are Indonesian (``HEADERS``, ``matcher.data.labels``): the files go to a selection meeting. The CSV
+keeps raw values (every digit of a score) and by default is written as Excel in an Indonesian locale reads it,
+``;`` between cells and a decimal comma; ``dialect="intl"`` writes ``,`` and ``.``. The XLSX, the primary file,
+holds numbers as numbers with rounded display formats.
 """
 
 from __future__ import annotations
@@ -23,22 +29,55 @@ from matcher.batch.files import (
     unsafe_cell,
 )
 from matcher.batch.results import PreviousRow, RegionResult
+from matcher.data.labels import CHANGE_LABELS, award_label, decision_label, sector_label, stage_label, when
 from matcher.errors import NotFoundError, Problem, ValidationError
 from matcher.recommendations.regency import Recommendation
 
 PARTS = ("relevance", "maturity", "recognition", "proximity", "similarity")
+DECISION = ("status", "decision_note", "decision_who", "decision_at")
 COLUMNS = (
-    "province_code", "province_name", "region_code", "region_name", "rank", "uncapped_rank",
+    "province_code", "province_name", "region_code", "region_name", "rank", "uncapped_rank", *DECISION,
     "innovation_id", "innovation_title", "sector", "stage", "award", "origin_code", "origin_name",
     "institution", "distance_km", "score", *PARTS, "gap_id", "gap_priority", "gap_score", "gap_text",
     "matched_terms", "evidence",
 )
-ALTERNATE_COLUMNS = ("province_code", "region_code", "region_name", "order", "innovation_id", "innovation_title",
-                     "origin_name", "institution", "score", "gap_id")
+ALTERNATE_COLUMNS = ("province_code", "region_code", "region_name", "order", *DECISION, "innovation_id",
+                     "innovation_title", "origin_name", "institution", "score", "gap_id")
+DECISION_COLUMNS = ("province_code", "region_code", "region_name", *DECISION, "innovation_id", "innovation_title",
+                    "listed_rank")
 CHANGE_COLUMNS = ("province_code", "region_code", "region_name", "change", "innovation_id", "innovation_title",
                   "previous_rank", "rank")
-WRAPPED = {"innovation_title", "gap_text", "matched_terms", "evidence", "institution"}
+# The header a person reads, for every column key above (keys stay the names code and tests use).
+HEADERS: dict[str, str] = {
+    "province_code": "Kode provinsi", "province_name": "Provinsi", "region_code": "Kode kabupaten/kota",
+    "region_name": "Kabupaten/kota", "rank": "Peringkat", "uncapped_rank": "Peringkat tanpa batas kunjungan",
+    "status": "Status keputusan", "decision_note": "Catatan keputusan", "decision_who": "Diputuskan oleh",
+    "decision_at": "Waktu keputusan", "innovation_id": "ID inovasi", "innovation_title": "Judul inovasi",
+    "sector": "Sektor", "stage": "Tahapan", "award": "Penghargaan", "origin_code": "Kode daerah asal",
+    "origin_name": "Daerah asal", "institution": "Instansi asal", "distance_km": "Jarak (km)", "score": "Skor",
+    "relevance": "Skor relevansi", "maturity": "Skor kematangan", "recognition": "Skor penghargaan",
+    "proximity": "Skor kedekatan", "similarity": "Skor kemiripan daerah", "gap_id": "ID kesenjangan",
+    "gap_priority": "Prioritas kesenjangan", "gap_score": "Skor kecocokan kesenjangan", "gap_text": "Kesenjangan",
+    "matched_terms": "Kata yang cocok", "evidence": "Kalimat pendukung", "order": "Urutan cadangan",
+    "listed_rank": "Peringkat di daftar", "change": "Perubahan", "previous_rank": "Peringkat sebelumnya",
+}
+# XLSX display formats: rounded for people; the cell keeps the full value.
+NUMBER_FORMATS: dict[str, str] = {"distance_km": "0", "score": "0.00", "gap_score": "0.00",
+                                  **{p: "0.00" for p in PARTS}}
+WRAPPED = {"innovation_title", "gap_text", "matched_terms", "evidence", "institution", "decision_note"}
 MAX_WIDTH = 60
+DIALECTS = {"id": (";", ","), "intl": (",", ".")}  # CSV dialect -> (cell separator, decimal mark)
+DECISION_SHEET = "Keputusan"  # no province sheet is named so: theirs start with the code
+STATUS_FILLS = {"dipilih": "DAFBE1", "ditolak": "FFE2E0", "sudah direplikasi": "DDF4FF"}
+
+
+def decision_cells(decision: dict[str, Any] | None) -> dict[str, Any]:
+    """The status columns of one innovation: label, note, who (the person, else the account) and when."""
+    if not decision:
+        return {"status": None, "decision_note": None, "decision_who": None, "decision_at": None}
+    return {"status": decision_label(decision["decision"]), "decision_note": decision.get("note") or None,
+            "decision_who": decision.get("who") or decision.get("account") or None,
+            "decision_at": when(decision.get("created_at")) or None}
 
 
 def recommendation_row(result: RegionResult, rec: Recommendation) -> dict[str, Any]:
@@ -48,8 +87,10 @@ def recommendation_row(result: RegionResult, rec: Recommendation) -> dict[str, A
     return {
         "province_code": region.province_code, "province_name": region.province_name,
         "region_code": region.code, "region_name": region.name, "rank": rec.rank,
-        "uncapped_rank": result.uncapped_rank.get(inv.id), "innovation_id": inv.id, "innovation_title": inv.title,
-        "sector": inv.sector, "stage": inv.stage, "award": inv.award, "origin_code": inv.region_code,
+        "uncapped_rank": result.uncapped_rank.get(inv.id), **decision_cells(result.decision(inv.id)),
+        "innovation_id": inv.id, "innovation_title": inv.title, "sector": sector_label(inv.sector),
+        "stage": stage_label(inv.stage) if inv.stage else None, "award": award_label(inv.award) if inv.award else None,
+        "origin_code": inv.region_code,
         "origin_name": rec.origin_name, "institution": inv.institution, "distance_km": rec.distance_km,
         "score": rec.score, **{p: rec.parts.get(p) for p in PARTS},
         "gap_id": gap.gap_id if gap else None, "gap_priority": gap.priority if gap else None,
@@ -59,18 +100,28 @@ def recommendation_row(result: RegionResult, rec: Recommendation) -> dict[str, A
     }
 
 
-def _csv_text(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
+def _csv_value(value: Any, decimal: str) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value).replace(".", decimal)  # every digit: the CSV is the raw file
+    return safe_cell(value)
+
+
+def _csv_text(columns: Sequence[str], rows: Sequence[dict[str, Any]], dialect: str) -> str:
+    delimiter, decimal = DIALECTS[dialect]
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\r\n")
-    writer.writeheader()
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([HEADERS[c] for c in columns])
     for row in rows:
-        writer.writerow({c: "" if row.get(c) is None else safe_cell(row.get(c)) for c in columns})
+        writer.writerow([_csv_value(row.get(c), decimal) for c in columns])
     return buf.getvalue()
 
 
-def write_csv(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> Path:
-    """UTF-8 with a byte-order mark, so Excel shows Indonesian names and em dashes correctly."""
-    return atomic_write_text(path, "\ufeff" + _csv_text(columns, rows))
+def write_csv(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any]], dialect: str = "id") -> Path:
+    """UTF-8 with a byte-order mark, so Excel shows Indonesian names and em dashes correctly; Indonesian
+    headers; ``dialect`` "id" (``;``, decimal comma) or "intl" (``,``, ``.``)."""
+    return atomic_write_text(path, "\ufeff" + _csv_text(columns, rows, dialect))
 
 
 def recommendation_rows(results: Sequence[RegionResult]) -> list[dict[str, Any]]:
@@ -80,17 +131,30 @@ def recommendation_rows(results: Sequence[RegionResult]) -> list[dict[str, Any]]
 def alternate_rows(results: Sequence[RegionResult]) -> list[dict[str, Any]]:
     return [
         {"province_code": r.region.province_code, "region_code": r.region.code, "region_name": r.region.name,
-         "order": n, "innovation_id": a.innovation.id, "innovation_title": a.innovation.title,
+         "order": n, **decision_cells(r.decision(a.innovation.id)), "innovation_id": a.innovation.id,
+         "innovation_title": a.innovation.title,
          "origin_name": a.origin_name, "institution": a.innovation.institution, "score": a.score,
          "gap_id": a.gaps[0].gap_id if a.gaps else None}
         for r in results for n, a in enumerate(r.alternates, start=1)
     ]
 
 
+def decision_rows(results: Sequence[RegionResult]) -> list[dict[str, Any]]:
+    """Every current decision of the run's regencies, listed or not (a replicated innovation never is)."""
+    rows = []
+    for r in results:
+        listed = {rec.innovation.id: rec.rank for rec in r.recommendations}
+        for innovation_id, d in r.decisions.items():
+            rows.append({"province_code": r.region.province_code, "region_code": r.region.code,
+                         "region_name": r.region.name, **decision_cells(d), "innovation_id": innovation_id,
+                         "innovation_title": d.get("title"), "listed_rank": listed.get(innovation_id)})
+    return rows
+
+
 def change_rows(results: Sequence[RegionResult]) -> list[dict[str, Any]]:
     return [
         {"province_code": r.region.province_code, "region_code": r.region.code, "region_name": r.region.name,
-         "change": c.kind, "innovation_id": c.innovation_id, "innovation_title": c.title,
+         "change": CHANGE_LABELS.get(c.kind, c.kind), "innovation_id": c.innovation_id, "innovation_title": c.title,
          "previous_rank": c.previous_rank, "rank": c.rank}
         for r in results for c in (r.changes or [])
     ]
@@ -104,54 +168,84 @@ def _sheet_title(code: str, name: str, used: set[str]) -> str:
     return title
 
 
-def write_xlsx(path: Path, results: Sequence[RegionResult], provinces: Sequence[tuple[str, str]]) -> Path:
-    """One sheet per province (in the order given), bold frozen header, filters, widths fitted to the content."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+def _fill_sheet(ws: Any, columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
+    """Indonesian header in bold, frozen, with filters; rounded number formats; widths fitted to the content."""
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+
+    ws.append([HEADERS[c] for c in columns])
+    widths = [len(HEADERS[c]) for c in columns]
+    for row in rows:
+        values = [safe_cell(office_text(row.get(c))) for c in columns]  # drop, then neutralise
+        ws.append(values)
+        widths = [max(w, len(str(v)) if v is not None else 0) for w, v in zip(widths, values, strict=True)]
+    status_column = columns.index("status") + 1 if "status" in columns else None
+    for n, (column, width) in enumerate(zip(columns, widths, strict=True), start=1):
+        ws.column_dimensions[get_column_letter(n)].width = min(width, MAX_WIDTH) + 2
+        for (cell,) in ws.iter_rows(min_row=2, min_col=n, max_col=n):
+            if column in WRAPPED:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if column in NUMBER_FORMATS:
+                cell.number_format = NUMBER_FORMATS[column]
+            if n == status_column and cell.value in STATUS_FILLS:
+                cell.fill = PatternFill("solid", fgColor=STATUS_FILLS[cell.value])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 1)}"
+
+
+def write_xlsx(path: Path, results: Sequence[RegionResult], provinces: Sequence[tuple[str, str]]) -> Path:
+    """One sheet per province (in the order given), then a "Keputusan" sheet when the mentors decided anything."""
+    from openpyxl import Workbook
 
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
     rows = recommendation_rows(results)
     for code, name in provinces:
-        ws = wb.create_sheet(_sheet_title(code, name, used))
-        ws.append(list(COLUMNS))
-        widths = [len(c) for c in COLUMNS]
-        for row in (r for r in rows if r["province_code"] == code):
-            values = [safe_cell(office_text(row[c])) for c in COLUMNS]  # drop, then neutralise
-            ws.append(values)
-            widths = [max(w, len(str(v)) if v is not None else 0) for w, v in zip(widths, values, strict=True)]
-        for n, (column, width) in enumerate(zip(COLUMNS, widths, strict=True), start=1):
-            ws.column_dimensions[get_column_letter(n)].width = min(width, MAX_WIDTH) + 2
-            if column in WRAPPED:
-                for (cell,) in ws.iter_rows(min_row=2, min_col=n, max_col=n):
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(ws.max_row, 1)}"
+        _fill_sheet(wb.create_sheet(_sheet_title(code, name, used)), COLUMNS,
+                    [r for r in rows if r["province_code"] == code])
+    decided = decision_rows(results)
+    if decided:
+        _fill_sheet(wb.create_sheet(DECISION_SHEET), DECISION_COLUMNS, decided)
     buf = io.BytesIO()
     wb.save(buf)
     return atomic_write_bytes(path, stable_ooxml(buf.getvalue()))
 
 
 def read_previous(folder: Path) -> dict[str, list[PreviousRow]]:
-    """region code -> its rows in an earlier run's recommendations.csv (what ``--previous`` compares with)."""
+    """region code -> its rows in an earlier run's recommendations.csv (what ``--previous`` compares with).
+
+    Reads either dialect, with Indonesian headers or the English column names of runs before them."""
     path = Path(folder) / "recommendations.csv"
     if not path.is_file():
         raise NotFoundError(f"no recommendations.csv in {folder}: --previous needs the folder of an earlier batch")
     out: dict[str, list[PreviousRow]] = {}
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = {"region_code", "rank", "innovation_id", "innovation_title"} - set(reader.fieldnames or ())
-        if missing:
-            raise ValidationError([Problem(str(path), None, sorted(missing)[0], "column missing")])
-        for n, row in enumerate(reader, start=2):
-            try:
-                rank = int(row["rank"])
-            except ValueError:
-                raise ValidationError([Problem(str(path), n, "rank", "not a whole number")]) from None
-            out.setdefault(unsafe_cell(row["region_code"]), []).append(
-                PreviousRow(rank, unsafe_cell(row["innovation_id"]), unsafe_cell(row["innovation_title"])))
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError([Problem(str(path), None, None, "not UTF-8 text")]) from None
+    first = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";" if first.count(";") > first.count(",") else ",")
+    header = next(reader, [])
+    named = {h.strip().casefold(): n for n, h in enumerate(header)}
+    where: dict[str, int] = {}
+    for key in ("region_code", "rank", "innovation_id", "innovation_title"):
+        found = named.get(HEADERS[key].casefold(), named.get(key))
+        if found is None:
+            raise ValidationError([Problem(str(path), 1, HEADERS[key], "column missing")])
+        where[key] = found
+    for n, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) <= max(where.values()):
+            raise ValidationError([Problem(str(path), n, None, "row has fewer cells than the header")])
+        try:
+            rank = int(row[where["rank"]])
+        except ValueError:
+            raise ValidationError([Problem(str(path), n, HEADERS["rank"], "not a whole number")]) from None
+        out.setdefault(unsafe_cell(row[where["region_code"]]), []).append(
+            PreviousRow(rank, unsafe_cell(row[where["innovation_id"]]), unsafe_cell(row[where["innovation_title"]])))
     return out

@@ -8,11 +8,19 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2re
 color:#1f2328;line-height:1.45;padding:0 1rem}
 h1{font-size:1.6rem}h2{font-size:1.25rem;border-bottom:2px solid #d0d7de;padding-bottom:.2rem;margin-top:2.5rem}
 h3{font-size:1.05rem;margin-bottom:.3rem}table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
-th,td{border:1px solid #d0d7de;padding:.35rem .5rem;vertical-align:top;text-align:left;font-size:.9rem}
+th,td{border:1px solid #d0d7de;padding:.35rem .5rem;vertical-align:top;text-align:left;font-size:.9rem;
+overflow-wrap:break-word}
 th{background:#f6f8fa}.muted{color:#59636e;font-size:.85rem}.tag{display:inline-block;background:#ddf4ff;
 border-radius:.6rem;padding:0 .45rem;margin:0 .15rem .15rem 0;font-size:.8rem}.prio1{color:#b42318;font-weight:600}
 .caution{color:#9a6700;font-size:.85rem}.new{color:#1a7f37}.dropped{color:#b42318}.moved{color:#9a6700}img{max-width:100%}
-@media print{h2{page-break-before:always}}
+.num{text-align:right;white-space:nowrap}.status{display:inline-block;border-radius:.3rem;padding:0 .4rem;
+font-size:.8rem;font-weight:600;border:1px solid #d0d7de}.s-shortlisted{background:#dafbe1;color:#116329}
+.s-rejected{background:#ffe2e0;color:#a40e26}.s-replicated{background:#ddf4ff;color:#0a3069}
+tr.rejected td{color:#59636e}tr.rejected strong{text-decoration:line-through}
+footer{margin-top:3rem;border-top:1px solid #d0d7de;padding-top:.5rem;color:#59636e;font-size:.8rem}
+@page{size:A4;margin:15mm}
+@media print{body{margin:0;max-width:none;padding:0;font-size:10pt}h2.region{page-break-before:always}
+tr{page-break-inside:avoid}th,td{font-size:8.5pt;padding:.2rem .35rem}img{max-width:75%}}
 """
 
 REPORT = """<!DOCTYPE html>
@@ -25,51 +33,70 @@ REPORT = """<!DOCTYPE html>
 </head>
 <body>
 <h1>Rekomendasi replikasi inovasi pelayanan publik: Provinsi {{ province.name }}</h1>
-<p class="muted">Bahan rapat pemilihan inovasi. {{ k }} rekomendasi teratas per kabupaten/kota{% if cap %},
-paling banyak {{ cap }} kabupaten/kota per inovasi (kapasitas studi tiru){% endif %}.
-Model {{ info.model }}, fusi {{ info.fusion }}, katalog {{ info.catalog }}.</p>
-{% if fit %}<p>Batas kapasitas studi tiru: total skor kecocokan {{ "%.3f"|format(fit.capped) }} dibanding
-{{ "%.3f"|format(fit.uncapped) }} tanpa batas (berkurang {{ "%.3f"|format(fit.cost) }},
-{{ "%.1f"|format(100 * fit.share) }}%).</p>{% endif %}
-<h2 style="page-break-before:avoid">Sebaran sektor</h2>
+<p>Bahan rapat pemilihan inovasi: {{ k }} inovasi teratas untuk setiap kabupaten/kota yang kesenjangannya sudah
+dicatat mentor. {{ listed|length }} dari {{ regions|length }} kabupaten/kota mendapat rekomendasi.</p>
+{% if cap %}<p>Batas kunjungan studi tiru: setiap inovasi paling banyak dikunjungi {{ cap }} kabupaten/kota
+{{ "dalam satu provinsi" if cap_scope != "run" else "dalam seluruh putaran" }}, karena satu instansi asal tidak
+dapat menerima semua daerah sekaligus. Bila kuota sebuah inovasi sudah penuh, daerah lain mendapat inovasi
+berikutnya yang paling cocok, dan kolom peringkat menyebut peringkatnya bila tanpa batas.{% if fit %} Total skor
+kecocokan {{ num(fit.capped) }} dibanding {{ num(fit.uncapped) }} tanpa batas: berkurang {{ num(fit.cost) }}
+({{ pct(fit.share) }}).{% endif %}</p>{% endif %}
+<p>Keputusan mentor ditandai pada setiap inovasi: <span class="status s-shortlisted">dipilih</span>
+<span class="status s-rejected">ditolak</span> <span class="status s-replicated">sudah direplikasi</span>.
+{% if exclude_rejected %}Inovasi yang ditolak tidak dicantumkan; kandidat berikutnya menggantikannya.{% endif %}
+Skor dibulatkan; nilai lengkapnya ada di recommendations.csv.</p>
+<h2>Sebaran sektor</h2>
 <img alt="Sebaran sektor kesenjangan dan rekomendasi" src="data:image/png;base64,{{ chart }}">
-<h2 style="page-break-before:avoid">Daftar kabupaten/kota</h2>
-<ol>{% for r in regions %}<li><a href="#r{{ r.region.code }}">{{ r.region.name }}</a> ({{ r.region.code }}):
-{{ r.recommendations|length }} rekomendasi, {{ r.gaps|length }} kesenjangan</li>{% endfor %}</ol>
-{% for r in regions %}
-<h2 id="r{{ r.region.code }}">{{ r.region.name }} <span class="muted">({{ r.region.code }})</span></h2>
-{% if not r.gaps %}<p>Belum ada kesenjangan tercatat untuk daerah ini, sehingga belum ada rekomendasi.</p>
-{% else %}
+<h2>Daftar kabupaten/kota</h2>
+{% if shown %}<ol>{% for r in shown %}<li><a href="#r{{ r.region.code }}">{{ r.region.name }}</a> ({{ r.region.code }}):
+{{ r.recommendations|length }} rekomendasi, {{ r.gaps|length }} kesenjangan{% if r.decisions %},
+{{ r.decisions|length }} keputusan mentor{% endif %}</li>{% endfor %}</ol>{% endif %}
+{% if quiet %}<p id="tanpa-kesenjangan"><strong>Belum ada kesenjangan tercatat</strong>, sehingga belum ada rekomendasi
+({{ quiet|length }} kabupaten/kota): {% for r in quiet %}{{ r.region.name }} ({{ r.region.code }}){% if not loop.last %},
+{% endif %}{% endfor %}.</p>{% endif %}
+{% for r in shown %}
+<h2 class="region" id="r{{ r.region.code }}">{{ r.region.name }} <span class="muted">({{ r.region.code }})</span></h2>
+{% if r.gaps %}
 <h3>Kesenjangan dan kebutuhan</h3>
 <table><tr><th>Kode</th><th>Prioritas</th><th>Sektor</th><th>Uraian</th></tr>
 {% for g in r.gaps %}<tr><td>{{ g.id }}</td><td class="prio{{ g.priority }}">{{ g.priority }}</td>
 <td>{{ label(g.sector) }}</td><td>{{ g.text }}</td></tr>{% endfor %}</table>
+{% else %}<p>Belum ada kesenjangan tercatat untuk daerah ini, sehingga belum ada rekomendasi.</p>{% endif %}
+{% if r.recommendations %}
 <h3>{{ r.recommendations|length }} inovasi teratas</h3>
 <table><tr><th>#</th><th>Inovasi</th><th>Asal</th><th>Skor</th><th>Alasan</th></tr>
 {% for rec in r.recommendations %}{% set inv = rec.innovation %}{% set ev = rec.gaps[0] if rec.gaps else None %}
-<tr><td>{{ rec.rank }}{% if cap and r.uncapped_rank.get(inv.id) != rec.rank %}<br><span class="muted">tanpa batas:
-{{ r.uncapped_rank.get(inv.id) or "-" }}</span>{% endif %}</td>
+{% set d = r.decision(inv.id) %}{% set free = r.uncapped_rank.get(inv.id) %}
+<tr{% if d and d.decision == "rejected" %} class="rejected"{% endif %}><td>{{ rec.rank }}{% if cap and free != rec.rank %}<br><span class="muted">{% if free %}peringkat {{ free }} bila tanpa batas kunjungan{% else %}menggantikan inovasi yang kuota kunjungannya penuh{% endif %}</span>{% endif %}</td>
 <td><strong>{{ inv.title }}</strong><br><span class="muted">{{ inv.id }} · {{ label(inv.sector) }} ·
-{{ stage(inv.stage) }} · {{ award(inv.award) }}</span></td>
+{{ stage(inv.stage) }} · {{ award(inv.award) }}</span>{% if d %}<br>{{ status(d) }}{% endif %}</td>
 <td>{{ inv.institution or "-" }}<br><span class="muted">{{ rec.origin_name or "-" }}{% if rec.distance_km is not none %},
-{{ "%.0f"|format(rec.distance_km) }} km{% endif %}</span></td>
-<td>{{ "%.2f"|format(rec.score) }}<br><span class="muted">{% for p in parts if p in rec.parts %}{{ part(p) }}
-{{ "%.2f"|format(rec.parts[p]) }}{% if not loop.last %} · {% endif %}{% endfor %}</span></td>
+{{ num(rec.distance_km, 0) }} km{% endif %}</span></td>
+<td class="num">{{ num(rec.score, 2) }}<br><span class="muted">{% for p in parts if p in rec.parts %}{{ part(p) }}
+{{ num(rec.parts[p], 2) }}{% if not loop.last %}<br>{% endif %}{% endfor %}</span></td>
 <td>{% if ev %}Menjawab {{ ev.gap_id }} (prioritas {{ ev.priority }}){% if rec.gaps|length > 1 %} dan
 {{ rec.gaps|length - 1 }} kesenjangan lain{% endif %}.<br>{% for t in ev.shown_words %}<span class="tag">{{ t }}</span>
 {% endfor %}<br><em>“{{ ev.best_sentence }}”</em>{% if ev.caution %}<br><span class="caution">Perhatian:
 {{ ev.caution }}</span>{% endif %}{% endif %}</td></tr>
 {% endfor %}</table>
-{% if r.alternates %}<h3>Cadangan</h3><ol>{% for a in r.alternates %}<li>{{ a.innovation.title }}
-<span class="muted">({{ a.innovation.id }}, {{ a.origin_name or "-" }}, skor {{ "%.2f"|format(a.score) }})</span></li>
+{% elif r.gaps %}<p>Tidak ada inovasi yang dapat direkomendasikan dengan pilihan batch ini.</p>{% endif %}
+{% if r.alternates %}<h3>Cadangan</h3><ol>{% for a in r.alternates %}{% set d = r.decision(a.innovation.id) %}<li>{{ a.innovation.title }}
+<span class="muted">({{ a.innovation.id }}, {{ a.origin_name or "-" }}, skor {{ num(a.score, 2) }})</span>{% if d %} {{ status(d) }}{% endif %}</li>
 {% endfor %}</ol>{% endif %}
-{% endif %}
+{% if r.decisions %}<h3>Keputusan mentor</h3>
+<table><tr><th>Status</th><th>Inovasi</th><th>Catatan</th><th>Oleh</th><th>Waktu</th><th>Di daftar</th></tr>
+{% for id, d in r.decisions.items() %}<tr><td><span class="status s-{{ d.decision }}">{{ decision(d.decision) }}</span></td>
+<td>{{ d.title or "(tidak ada lagi di katalog)" }} <span class="muted">({{ id }})</span></td><td>{{ d.note or "-" }}</td>
+<td>{{ d.who or d.account or "-" }}</td><td class="num">{{ when(d.created_at) }}</td>
+<td>{% if ranks.get(r.region.code, {}).get(id) %}peringkat {{ ranks[r.region.code][id] }}{% elif d.decision == "replicated" %}tidak lagi direkomendasikan{% else %}tidak{% endif %}</td></tr>
+{% endfor %}</table>{% endif %}
 {% if r.changes is not none %}<h3>Perubahan sejak batch sebelumnya</h3>
 {% if r.changes %}<ul>{% for c in r.changes %}<li class="{{ c.kind }}">{{ change(c.kind) }}: {{ c.title }}
 <span class="muted">({{ c.innovation_id }}{% if c.kind == "moved" %}, peringkat {{ c.previous_rank }} → {{ c.rank }}
 {% elif c.kind == "new" %}, peringkat {{ c.rank }}{% else %}, sebelumnya peringkat {{ c.previous_rank }}{% endif %})
 </span></li>{% endfor %}</ul>{% else %}<p>Tidak ada perubahan.</p>{% endif %}{% endif %}
 {% endfor %}
+<footer>Dibuat oleh matcher. Model {{ info.model }}, fusi {{ info.fusion }}, katalog {{ info.catalog }}.</footer>
 </body>
 </html>
 """

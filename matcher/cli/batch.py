@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from matcher.cli.options import add_k, require_store
 from matcher.errors import ConfigError, NotFoundError
 
 INTERRUPTED = 130
@@ -21,6 +22,7 @@ def _matcher() -> Any:
     from matcher.config import get_settings
     from matcher.facade import Matcher
 
+    require_store(get_settings().home)  # never create an empty store by reading
     return Matcher(get_settings())
 
 
@@ -55,16 +57,23 @@ def cmd_batch(args: argparse.Namespace) -> int:
     targets = _targets(args, m)
     try:
         s = run_batch(m, targets, args.k, Path(args.out), max_visits=args.max_visits, cap_scope=args.cap_scope,
-                      alternates=args.alternates,
-                      previous=args.previous, plans=args.plans, progress=not args.quiet)
+                      alternates=args.alternates, previous=args.previous, plans=args.plans,
+                      exclude_rejected=args.exclude_rejected, csv_dialect=args.csv_dialect, progress=not args.quiet)
     except KeyboardInterrupt:
         print(f"matcher: interrupted; finished regencies are kept in {Path(args.out) / 'parts'}: run the same "
               "command again to resume", file=sys.stderr)
         return INTERRUPTED
-    print(f"wrote {s.rows} recommendations for {len(s.region_codes)} regencies in {len(s.provinces)} "
-          f"province(s) to {s.out_dir} (computed {s.computed}, resumed {s.reused})")
+    print(f"wrote {s.rows} recommendations for {s.regions_with_recommendations} of {len(s.region_codes)} regencies "
+          f"in {len(s.provinces)} province(s) to {s.out_dir} (computed {s.computed}, resumed {s.reused})")
     if s.without_gaps:
-        print(f"no gap statements, so no recommendations: {', '.join(s.without_gaps)}")
+        print(f"{len(s.without_gaps)} regencies have no gap statements, so no recommendations: "
+              f"{', '.join(s.without_gaps)}")
+    if s.decisions:
+        from matcher.data.labels import decision_label
+
+        marked = ", ".join(f"{n} {decision_label(kind)}" for kind, n in s.decisions.items())
+        print(f"mentors' decisions marked in every file: {marked}"
+              f"{' (rejected ones left out)' if s.exclude_rejected else ''}")
     if s.max_visits:
         print(f"visit cap {s.max_visits} per innovation and {s.cap_scope}: total fit {s.fit_capped:.3f} against {s.fit_uncapped:.3f} "
               f"uncapped; the cap costs {s.fit_cost:.3f} ({100 * s.fit_cost_share:.1f}%)")
@@ -100,12 +109,12 @@ def _positive(text: str) -> int:
 
 def add_batch_commands(subparsers: Any) -> None:
     """Register ``batch`` and ``plan`` on the main CLI's subparsers (``func`` set to their handlers)."""
-    p = subparsers.add_parser("batch", help="recommendations for many regencies: CSV, XLSX and HTML per province")
+    p = subparsers.add_parser("batch", help="files for a selection meeting: XLSX, CSV and an HTML report per province")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--province", action="append", help="every kabupaten/kota of this province (repeatable)")
     which.add_argument("--regions", help="file with one kabupaten/kota code or name per line")
     which.add_argument("--all", action="store_true", help="every kabupaten/kota with stored gap statements")
-    p.add_argument("--k", type=int, default=10)
+    add_k(p, 10)
     p.add_argument("--out", required=True, help="output folder; a re-run into it resumes an interrupted run")
     p.add_argument("--previous", help="folder of an earlier batch: adds changes.csv and a changes section")
     p.add_argument("--max-visits-per-innovation", dest="max_visits", type=_positive,
@@ -114,6 +123,12 @@ def add_batch_commands(subparsers: Any) -> None:
                    help="one study-visit round per province (default) or one for the whole run")
     p.add_argument("--alternates", type=int, default=3, help="alternates per regency (default 3)")
     p.add_argument("--plans", action="store_true", help="also write an action-plan draft per shortlisted pair")
+    p.add_argument("--exclude-rejected", action="store_true",
+                   help="leave out innovations the mentors rejected (the next candidates move up); by default they "
+                        "stay, marked 'ditolak'")
+    p.add_argument("--csv-dialect", choices=("id", "intl"), default="id",
+                   help="id (default): ';' between cells and a decimal comma, as Excel reads CSV in an Indonesian "
+                        "locale; intl: ',' and '.'")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_batch)
 

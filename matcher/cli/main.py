@@ -1,6 +1,7 @@
 """The ``matcher`` command: index, match, eval, validate, demo, users, check, export, import, batch, plan.
 
-Known errors (bad file, unknown region, bad option) print one line on stderr and exit with status 2.
+Known errors (bad file, unknown region, bad option) print one line on stderr and exit with status 2. Commands
+that only read the store refuse a MATCHER_HOME without one instead of creating an empty ``.matcher/``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from matcher.errors import MatcherError, ValidationError
+from matcher.cli.options import EXAMPLES, add_k, require_store, yes_no
+from matcher.errors import ConfigError, MatcherError, NotFoundError, StoreError, ValidationError
 
 USER_ERROR = 2
 
@@ -36,11 +38,28 @@ def _bundled(name: str) -> Path:
     return _settings().corpus_dir / name
 
 
-def _load(kind: str, path: Path, regions):
+def _columns(args: argparse.Namespace) -> dict[str, str]:
+    """--map and --map-file entries: column as written -> field (the file first, --map overrides)."""
+    from matcher.data.headers import parse_map, read_map_file
+
+    columns = read_map_file(Path(args.map_file)) if getattr(args, "map_file", None) else {}
+    columns.update(parse_map(getattr(args, "map", None) or []))
+    return columns
+
+
+def _load(kind: str, path: Path, regions, args: argparse.Namespace | None = None, show: bool = False):
+    """Records of one file, read through the column mapping; warnings (derived ids, unused --map) on stderr."""
     from matcher.data import loaders as corpus
+    from matcher.data.headers import ColumnNotes
 
     loader = {"innovations": corpus.load_innovations, "gaps": corpus.load_gaps}[kind]
-    return loader(path, regions)
+    notes = ColumnNotes()
+    records = loader(path, regions, columns=_columns(args) if args is not None else None, notes=notes)
+    if show:
+        print(f"{path}: columns read as: {notes.describe()}")
+    for warning in [*notes.warnings, *(f"{path}: no column {c!r} to read as --map asks" for c in notes.unused)]:
+        print(f"matcher: warning: {warning}", file=sys.stderr)
+    return records, notes
 
 
 def _filters(args: argparse.Namespace):
@@ -52,7 +71,7 @@ def _filters(args: argparse.Namespace):
 
         regions = Regions.load(_settings().corpus_dir / "regions")
         provinces = [regions.resolve_province(p).code for p in args.province]
-    digital = None if args.digital is None else args.digital in ("yes", "true", "1", "ya")
+    digital = None if args.digital is None else args.digital == "yes"  # yes_no() normalised ya/tidak
     return Filters(
         sectors=tuple(args.sector or ()), provinces=tuple(provinces), stages=tuple(args.stage or ()),
         digital=digital, awards=tuple(args.award or ()), year_min=args.year_min, year_max=args.year_max,
@@ -61,11 +80,14 @@ def _filters(args: argparse.Namespace):
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    from matcher.data.regions import Regions
     from matcher.facade import Matcher
 
-    m = Matcher(_settings())
-    innovations = _load("innovations", Path(args.innovations or _bundled("innovations.jsonl")), m.regions)
-    gaps = _load("gaps", Path(args.gaps or _bundled("gaps.jsonl")), m.regions) if (args.gaps or not args.innovations) else None
+    regions = Regions.load(_settings().corpus_dir / "regions")  # files are checked before a store is created
+    innovations, _ = _load("innovations", Path(args.innovations or _bundled("innovations.jsonl")), regions, args)
+    gaps = _load("gaps", Path(args.gaps or _bundled("gaps.jsonl")), regions, args)[0] \
+        if (args.gaps or not args.innovations) else None
+    m = Matcher(_settings(), regions=regions)
     report = m.index(innovations, gaps, rebuild=args.rebuild, progress=True)
     print(f"indexed {report.manifest['innovations']} innovations into {m.settings.home} "
           f"(added {report.added}, updated {report.updated}, removed {report.removed}, unchanged {report.unchanged}; "
@@ -89,11 +111,32 @@ def _print_matches(matches: list, as_json: bool) -> None:
         print(textwrap.fill(f"“{m.best_sentence}”", width=100, initial_indent="    ", subsequent_indent="    "))
 
 
+def _region_or_hint(m: Any, region: str | None) -> str | None:
+    """--region must be one kabupaten/kota; a province name gets a pointer to --province instead of a guess."""
+    if region is None:
+        return None
+    try:
+        return str(m.regions.resolve(region).code)
+    except NotFoundError as not_found:
+        try:
+            province = m.regions.resolve_province(region)
+        except MatcherError:
+            raise not_found from None
+        raise ConfigError(f"--region {region!r} is the province {province.name} ({province.code}); --region takes "
+                          f"one kabupaten/kota (e.g. 'Kota Surabaya'). To keep innovations from that province, use "
+                          f"--province {province.code!r}") from None
+
+
 def cmd_match(args: argparse.Namespace) -> int:
     from matcher.facade import Matcher
 
+    if not args.text.strip():
+        raise ConfigError("the gap statement is empty: write the gap to match, e.g. matcher match \"antrean "
+                          "KTP-el panjang\"")
+    require_store(_settings().home)
     m = Matcher(_settings())
-    matches = m.match(args.text, region=args.region, k=args.k, filters=_filters(args), channels=args.channels)
+    region = _region_or_hint(m, args.region)
+    matches = m.match(args.text, region=region, k=args.k, filters=_filters(args), channels=args.channels)
     _print_matches(matches, args.json)
     return 0
 
@@ -180,13 +223,15 @@ def _existing_matcher():
 def cmd_validate(args: argparse.Namespace) -> int:
     from collections import Counter
 
-    from matcher.data import loaders as corpus
     from matcher.data.regions import Regions
 
     regions = Regions.load(_settings().corpus_dir / "regions")
+    only_gaps = bool(args.gaps) and not args.innovations
     try:
-        innovations = corpus.load_innovations(Path(args.innovations or _bundled("innovations.jsonl")), regions)
-        gaps = corpus.load_gaps(Path(args.gaps or _bundled("gaps.jsonl")), regions)
+        innovations = [] if only_gaps else _load("innovations", Path(args.innovations or _bundled(
+            "innovations.jsonl")), regions, args, show=bool(args.innovations))[0]  # the mapping of a user's file
+        gaps = [] if args.innovations and not args.gaps else _load(
+            "gaps", Path(args.gaps or _bundled("gaps.jsonl")), regions, args, show=bool(args.gaps))[0]
     except ValidationError as exc:  # here the whole report is the point
         print(exc.report(), file=sys.stderr)
         return USER_ERROR
@@ -200,6 +245,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Exit 0 when records and index agree; otherwise say what is wrong and how to repair (exit 1)."""
     from matcher.facade import Matcher
 
+    try:
+        require_store(_settings().home)
+    except StoreError as exc:  # nothing to agree: the check fails as one (exit 1), without creating a store
+        print(f"matcher check: {exc}", file=sys.stderr)
+        return 1
     m = Matcher(_settings())
     problems = m.check()
     if problems:
@@ -217,8 +267,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from matcher.data.regions import HUB_PROVINCES
     from matcher.facade import Matcher
 
-    cmd_validate(argparse.Namespace(innovations=None, gaps=None))
-    cmd_index(argparse.Namespace(innovations=None, gaps=None, rebuild=False))
+    cmd_validate(argparse.Namespace(innovations=None, gaps=None, map=None, map_file=None))
+    cmd_index(argparse.Namespace(innovations=None, gaps=None, rebuild=False, map=None, map_file=None))
     m = Matcher(_settings())
     gaps = [g for g in m.gaps() if g.region_code.split(".")[0] == HUB_PROVINCES[0]]
     region = args.region or (gaps[0].region_code if gaps else None)
@@ -257,6 +307,8 @@ def _accounts():
 
 def cmd_users(args: argparse.Namespace) -> int:
     """API accounts: the key is printed once, alone on stdout; the store keeps only its salted hash."""
+    if args.action != "add":  # listing or removing reads a store; only adding an account may create one
+        require_store(_settings().home)
     accounts = _accounts()
     if args.action == "add":
         account, key = accounts.add(args.name, args.role)
@@ -276,6 +328,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """The whole store as plain files in a folder (records, shortlist, accounts without keys, vectors)."""
     from matcher.backup.transfer import export_store
 
+    require_store(_settings().home)
     report = export_store(_settings(), Path(args.dir), progress=True)
     c = report.counts
     print(f"exported {c['innovations']} innovations, {c['gaps']} gaps, {c['shortlist']} shortlist decisions, "
@@ -304,12 +357,20 @@ def _add_filter_options(p: argparse.ArgumentParser) -> None:
 
     p.add_argument("--sector", action="append", choices=SECTORS, help="only these sectors (repeatable)")
     p.add_argument("--province", action="append", help="only innovations from these provinces (code or name)")
-    p.add_argument("--stage", action="append", choices=STAGES)
-    p.add_argument("--digital", choices=("yes", "no"))
-    p.add_argument("--award", action="append", choices=AWARDS)
-    p.add_argument("--year-min", type=int)
-    p.add_argument("--year-max", type=int)
+    p.add_argument("--stage", action="append", choices=STAGES, help="only innovations at this stage (repeatable)")
+    p.add_argument("--digital", type=yes_no, metavar="ya|tidak",
+                   help="only digital (ya) or non-digital (tidak) innovations; also yes/no, true/false, 1/0")
+    p.add_argument("--award", action="append", choices=AWARDS, help="only innovations with this award (repeatable)")
+    p.add_argument("--year-min", type=int, help="only innovations started in or after this year")
+    p.add_argument("--year-max", type=int, help="only innovations started in or before this year")
     p.add_argument("--include-stopped", action="store_true", help="also innovations whose programme stopped")
+
+
+def _add_map_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--map", action="append", metavar="'COLUMN=field'",
+                   help="read this column as this field, e.g. --map 'Nama Kegiatan=title' (repeatable); common "
+                        "Indonesian headers (Nama Inovasi, Kabupaten/Kota, Urusan, ...) need none")
+    p.add_argument("--map-file", metavar="FILE", help="a file of COLUMN=field lines, as --map")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -320,14 +381,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--innovations", help="innovations file (.jsonl, .csv, .xlsx)")
     p.add_argument("--gaps", help="gap statements file (.jsonl, .csv, .xlsx)")
     p.add_argument("--rebuild", action="store_true", help="rebuild the index from scratch (after a model change)")
+    _add_map_options(p)
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("match", help="rank innovations for a gap statement")
-    p.add_argument("text")
+    p.add_argument("text", help="the gap statement, as a mentor writes it")
     p.add_argument("--region", help="the gap's kabupaten/kota (code or name); its own innovations are excluded")
-    p.add_argument("--k", type=int, default=10)
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--channels", choices=("hybrid", "dense", "lexical"), default="hybrid")
+    add_k(p, 10)
+    p.add_argument("--json", action="store_true", help="one JSON object {data, count} on stdout")
+    p.add_argument("--channels", choices=("hybrid", "dense", "lexical"), default="hybrid",
+                   help="rank by both channels (default), or by one alone")
     _add_filter_options(p)
     p.set_defaults(func=cmd_match)
 
@@ -335,7 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--innovations", required=True)
     p.add_argument("--gaps", required=True)
     p.add_argument("--qrels", required=True)
-    p.add_argument("--k", type=int, default=10)
+    add_k(p, 10)
     p.add_argument("--channels", choices=("hybrid", "dense", "lexical"), default="hybrid")
     p.add_argument("--split", choices=("dev", "test"), help="only the gaps of this split")
     p.add_argument("--split-file", help="gap_id<TAB>split file (default: the bundled corpus/eval/split.tsv)")
@@ -357,13 +420,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_learn)
 
     p = sub.add_parser("validate", help="check corpus files against the data contract and summarise them")
-    p.add_argument("--innovations")
-    p.add_argument("--gaps")
+    p.add_argument("--innovations", help="innovations file (default: the bundled corpus)")
+    p.add_argument("--gaps", help="gap statements file (default: the bundled corpus when --innovations is not given)")
+    _add_map_options(p)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("demo", help="validate and index the bundled corpus, then match one hub regency's gaps")
     p.add_argument("--region", help="kabupaten/kota code or name (default: the first hub regency with gaps)")
-    p.add_argument("--k", type=int, default=3)
+    add_k(p, 3)
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("serve", help="run the HTTP service and the mentor web page")
@@ -398,6 +462,11 @@ def build_parser() -> argparse.ArgumentParser:
     from matcher.cli.batch import add_batch_commands
 
     add_batch_commands(sub)
+    for action in sub._choices_actions:  # every subcommand: its help as description, worked examples below
+        command = sub.choices[action.dest]
+        command.description = command.description or action.help
+        command.epilog = EXAMPLES.get(action.dest)
+        command.formatter_class = argparse.RawDescriptionHelpFormatter
     return parser
 
 

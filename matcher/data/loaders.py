@@ -3,22 +3,24 @@
 A person fixing a 2,000-row spreadsheet wants the whole list at once, each problem with file, row and
 field (``matcher.errors.Problem``); a rejected file returns no records, so callers never store half a file.
 The same rules check single records arriving through the API (``parse_innovation``, ``parse_gap``).
+Files headed the way real exports are (``Nama Inovasi``, ``Kabupaten/Kota``, ``Urusan``, no id) are read through
+``matcher.headers``; ``matcher.urusan`` reads urusan names, award and priority words onto our vocabularies.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 from matcher.config import Settings, get_settings
-from matcher.data.readers import json_type, read_table
+from matcher.data.headers import ColumnNotes, column_map, derived_id
+from matcher.data.readers import Row, json_type, read_table
 from matcher.data.records import (
     AWARDS,
     DEFAULT_PRIORITY,
     MAX_TITLE_CHARS,
-    PRIORITY_RANGE,
     RELEVANCE_RANGE,
     SECTORS,
     SPLITS,
@@ -31,6 +33,7 @@ from matcher.data.records import (
     Judgment,
 )
 from matcher.data.regions import Regions
+from matcher.data.urusan import award_value, priority_value, sector_value
 from matcher.data.values import BadValue, choice, flag, identifier, integer, is_missing, metadata_value, text
 from matcher.errors import AmbiguousError, NotFoundError, Problem, ValidationError
 
@@ -58,8 +61,11 @@ class _Fields:
     """The fields of one raw record, read one by one; every problem goes to the shared list, none stops the read."""
 
     def __init__(self, raw: dict[str, Any], known: Sequence[str], source: str, row: int | None,
-                 problems: list[Problem], absent: frozenset[str] = frozenset()):
+                 problems: list[Problem], absent: frozenset[str] = frozenset(),
+                 columns: Mapping[str, str] | None = None, derive_id: bool = False):
         self.source, self.row, self.problems, self.absent = source, row, problems, absent
+        self.columns = columns or {}  # field -> the column it was read from, when named otherwise
+        self.derive_id = derive_id  # no id column: the record's id comes from its title (or text) and region
         self.count = len(problems)
         self.values: dict[str, Any] = {}
         self.extra: dict[str, Any] = {}
@@ -84,7 +90,18 @@ class _Fields:
         return len(self.problems) == self.count
 
     def problem(self, field: str | None, reason: str) -> None:
+        if field is not None and field in self.columns:  # name the column the person sees: "Tahun (year)"
+            field = f"{self.columns[field]} ({field})"
         self.problems.append(Problem(self.source, self.row, field, reason))
+
+    def derived(self, kind: str, main: str | None, region: str | None) -> str | None:
+        """The id: as written, or derived when the file has no id column (kept in ``values`` for duplicates)."""
+        if not self.derive_id:
+            return self.get("id", identifier, required=True)
+        if main is None:
+            return None
+        self.values["id"] = derived_id(kind, main, region)
+        return str(self.values["id"])
 
     def get(self, name: str, convert: Callable[..., Any], *args: Any, required: bool = False,
             default: Any = None, limit: int | None = None) -> Any:
@@ -122,17 +139,19 @@ def _region(regions: Regions, provinces: bool) -> Callable[[Any], str]:
 
 
 def _innovation(f: _Fields, regions: Regions, limit: int) -> Innovation | None:
+    title = f.get("title", text, required=True, limit=MAX_TITLE_CHARS)
+    region_code = f.get("region_code", _region(regions, provinces=True))
     values = dict(
-        id=f.get("id", identifier, required=True),
-        title=f.get("title", text, required=True, limit=MAX_TITLE_CHARS),
+        id=f.derived("innovations", title, region_code),
+        title=title,
         description=f.get("description", text, required=True, limit=limit),
-        region_code=f.get("region_code", _region(regions, provinces=True)),
+        region_code=region_code,
         institution=f.get("institution", text, limit=MAX_TITLE_CHARS),
-        sector=f.get("sector", choice, SECTORS),
+        sector=f.get("sector", sector_value),
         year=f.get("year", integer, *YEAR_RANGE),
         stage=f.get("stage", choice, STAGES),
         digital=f.get("digital", flag),
-        award=f.get("award", choice, AWARDS),
+        award=f.get("award", award_value),
         status=f.get("status", _status, default="aktif"),
         status_reason=f.get("status_reason", text, limit=MAX_TITLE_CHARS),
     )
@@ -146,12 +165,14 @@ def _status(value: Any) -> str:
 
 
 def _gap(f: _Fields, regions: Regions, limit: int) -> Gap | None:
+    region_code = f.get("region_code", _region(regions, provinces=False), required=True)
+    statement = f.get("text", text, required=True, limit=limit)
     values = dict(
-        id=f.get("id", identifier, required=True),
-        region_code=f.get("region_code", _region(regions, provinces=False), required=True),
-        text=f.get("text", text, required=True, limit=limit),
-        sector=f.get("sector", choice, SECTORS),
-        priority=f.get("priority", integer, *PRIORITY_RANGE, default=DEFAULT_PRIORITY),
+        id=f.derived("gaps", statement, region_code),
+        region_code=region_code,
+        text=statement,
+        sector=f.get("sector", sector_value),
+        priority=f.get("priority", priority_value, default=DEFAULT_PRIORITY),
     )
     return Gap(**values, metadata=f.metadata()) if f.ok else None
 
@@ -179,16 +200,51 @@ def _key(values: dict[str, Any], names: Sequence[str]) -> tuple[str, ...] | None
     return tuple(unicodedata.normalize("NFC", str(p)).strip() for p in parts)
 
 
+def _mapped(rows: list[Row], header: list[str] | None, kind: str, explicit: Mapping[str, str] | None,
+            notes: ColumnNotes) -> list[str] | None:
+    """Rename the columns of ``rows`` in place to the fields they hold (``matcher.headers``); the new header."""
+    names = header if header is not None else list(dict.fromkeys(k for r in rows for k in r.values))
+    found = column_map(names, kind, explicit)
+    notes.mapping, notes.unused, notes.kept = found.mapping, found.unused, found.kept
+    renames = {c: f for c, f in found.mapping.items() if c != f}
+    if renames:
+        for row in rows:
+            for column in [c for c in row.values if c in renames]:
+                row.values[renames[column]] = row.values.pop(column)
+    return None if header is None else [found.mapping.get(h, h) for h in header]
+
+
 def _load(path: str | Path, known: tuple[str, ...], build: Callable[[_Fields], T | None],
-          key: Sequence[str], columns: Sequence[str] | None = None) -> list[T]:
-    """Read ``path``, build each row, check ``key`` is unique; raise ValidationError listing every problem."""
+          key: Sequence[str], columns: Sequence[str] | None = None, *, kind: str | None = None,
+          explicit: Mapping[str, str] | None = None, notes: ColumnNotes | None = None) -> list[T]:
+    """Read ``path``, build each row, check ``key`` is unique; raise ValidationError listing every problem.
+
+    With ``kind`` ("innovations"/"gaps") the columns are first read onto fields by their headers (``explicit``
+    first); what was done is written into ``notes``. Without an id column, ids are derived (and a warning noted).
+    """
     table = read_table(path, columns=columns)
     problems = list(table.problems)
     absent: frozenset[str] = frozenset()
-    if table.header is not None and table.rows:
-        header = {_canonical(h) for h in table.header}
-        absent = frozenset(n for n in _REQUIRED[known] if n not in header)
-        problems += [Problem(table.source, 1, n, "required column missing from the header") for n in sorted(absent)]
+    notes = notes if notes is not None else ColumnNotes()
+    notes.source = table.source
+    header_names = table.header
+    shown: dict[str, str] = {}
+    derive = False
+    if kind is not None and table.rows:
+        header_names = _mapped(table.rows, table.header, kind, explicit, notes)
+        shown = {f: c for c, f in notes.mapping.items() if _canonical(c) != f}
+        present = {_canonical(h) for h in (header_names if header_names is not None else
+                                           [k for r in table.rows for k in r.values])}
+        if "id" not in present:
+            derive = notes.derived_ids = True
+            basis = "title" if kind == "innovations" else "text"
+            notes.warnings.append(f"{table.source}: no id column, so each id is derived from the {basis} and the "
+                                  "region; the same row exported again keeps its id")
+    if header_names is not None and table.rows:
+        header = {_canonical(h) for h in header_names}
+        absent = frozenset(n for n in _REQUIRED[known] if n not in header and not (derive and n == "id"))
+        problems += [Problem(table.source, 1, shown.get(n, n), "required column missing from the header")
+                     for n in sorted(absent)]
     if not table.rows and not problems:
         problems.append(Problem(table.source, None, None, "no records in file"))
     records: list[T] = []
@@ -197,13 +253,14 @@ def _load(path: str | Path, known: tuple[str, ...], build: Callable[[_Fields], T
     table.rows.clear()
     while pending:  # each raw row is dropped once built: 100k raw rows held to the end doubled the peak
         row = pending.pop()
-        fields = _Fields(row.values, known, table.source, row.number, problems, absent)
+        fields = _Fields(row.values, known, table.source, row.number, problems, absent, shown, derive)
         record = build(fields)
         ident = _key(fields.values, key)
         if ident is not None and ident in first_row:
-            shown = " / ".join(ident)
+            written = " / ".join(ident)
+            why = " (derived from the same title or text and region: the same record twice?)" if derive else ""
             fields.problem(key[0] if len(key) == 1 else None,
-                           f"duplicate {' + '.join(key)} {shown!r} (first at row {first_row[ident]})")
+                           f"duplicate {' + '.join(key)} {written!r} (first at row {first_row[ident]}){why}")
         elif ident is not None:
             first_row[ident] = row.number
         if record is not None:
@@ -217,16 +274,24 @@ def _limit(settings: Settings | None) -> int:
     return (settings or get_settings()).max_text_chars
 
 
-def load_innovations(path: str | Path, regions: Regions, settings: Settings | None = None) -> list[Innovation]:
-    """Innovations of a .jsonl/.csv/.tsv/.xlsx file, in file order; ValidationError lists every problem."""
+def load_innovations(path: str | Path, regions: Regions, settings: Settings | None = None, *,
+                     columns: Mapping[str, str] | None = None, notes: ColumnNotes | None = None) -> list[Innovation]:
+    """Innovations of a .jsonl/.csv/.tsv/.xlsx file, in file order; ValidationError lists every problem.
+
+    ``columns`` maps a column as written to a field ('Kolom Saya' -> 'title'), before the Indonesian headers
+    are recognised; ``notes`` receives the mapping used and any warning (derived ids)."""
     limit = _limit(settings)
-    return _load(path, _INNOVATION, lambda f: _innovation(f, regions, limit), ("id",))
+    return _load(path, _INNOVATION, lambda f: _innovation(f, regions, limit), ("id",), kind="innovations",
+                 explicit=columns, notes=notes)
 
 
-def load_gaps(path: str | Path, regions: Regions, settings: Settings | None = None) -> list[Gap]:
-    """Gaps of a .jsonl/.csv/.tsv/.xlsx file, in file order; each must name one kabupaten/kota."""
+def load_gaps(path: str | Path, regions: Regions, settings: Settings | None = None, *,
+              columns: Mapping[str, str] | None = None, notes: ColumnNotes | None = None) -> list[Gap]:
+    """Gaps of a .jsonl/.csv/.tsv/.xlsx file, in file order; each must name one kabupaten/kota.
+    ``columns`` and ``notes`` as in ``load_innovations``."""
     limit = _limit(settings)
-    return _load(path, _GAP, lambda f: _gap(f, regions, limit), ("id",))
+    return _load(path, _GAP, lambda f: _gap(f, regions, limit), ("id",), kind="gaps", explicit=columns,
+                 notes=notes)
 
 
 def load_qrels(path: str | Path) -> list[Judgment]:

@@ -173,7 +173,7 @@ def _tamper(export: Path, name: str, old: str, new: str, fix_checksum: bool) -> 
 
 @pytest.mark.parametrize("name, old, new, fix, message", [
     ("gaps.jsonl", "Bumil", "Ibu hamil", False, "gaps.jsonl: checksum mismatch"),
-    ("innovations.jsonl", '"sector": "kesehatan"', '"sector": "olahraga"', True,
+    ("innovations.jsonl", '"sector": "kesehatan"', '"sector": "perbintangan"', True,
      "innovations.jsonl, row 1, field 'sector'"),
     ("shortlist.jsonl", '"decision": "rejected"', '"decision": "maybe"', True, "shortlist.jsonl, row 3, field 'decision'"),
     ("accounts.jsonl", '"role": "admin"', '"role": "root"', True, "accounts.jsonl, row 2, field 'role'"),

@@ -12,51 +12,24 @@ import json
 import zipfile
 from collections import Counter
 from datetime import datetime
-from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
+from helpers.batch import GORONTALO, K, decimal, parse_html, read_csv
 from helpers.cli import run as _cli
 from helpers.files import tree
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 from matcher.batch.files import safe_cell, stable_ooxml, unsafe_cell
 from matcher.batch.results import PreviousRow, diff_changes
 from matcher.batch.run import run_batch
+from matcher.batch.tables import COLUMNS, HEADERS
 from matcher.data.loaders import Innovation
 from matcher.errors import ConfigError, NotFoundError
 from matcher.facade import Matcher
 from matcher.recommendations.regency import Recommendation
 
-GORONTALO = ["75.01", "75.02", "75.03", "75.04", "75.05", "75.71"]
 EVIL_TITLE = "=HYPERLINK(\"http://evil.example\",\"klik\") <script>alert('x')</script><img src=x onerror=alert(1)>"
-K = 3
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-class _Html(HTMLParser):
-    """Collects tags, attributes and text, so assertions are about the parsed page, not about substrings."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
-def parse_html(path: Path) -> _Html:
-    page = _Html()
-    page.feed(path.read_text(encoding="utf-8"))
-    return page
 
 
 @pytest.fixture
@@ -77,9 +50,9 @@ def test_csv_has_every_regency_with_k_rows(run):
         assert [int(r["rank"]) for r in mine] == [1, 2, 3]
         assert len({r["innovation_id"] for r in mine}) == K
         assert all(r["province_name"] == "Gorontalo" and r["gap_id"] and r["gap_text"] for r in mine)
-        scores = [float(r["score"]) for r in mine]
+        scores = [decimal(r["score"]) for r in mine]
         assert scores == sorted(scores, reverse=True)
-        parts = sum(float(mine[0][p]) for p in ("relevance", "maturity", "recognition", "proximity", "similarity"))
+        parts = sum(decimal(mine[0][p]) for p in ("relevance", "maturity", "recognition", "proximity", "similarity"))
         assert parts == pytest.approx(scores[0], abs=1e-4)
     assert summary.rows == len(rows) == K * len(GORONTALO) and summary.without_gaps == []
     assert {r["region_name"] for r in rows} >= {"Kabupaten Boalemo", "Kota Gorontalo"}
@@ -100,7 +73,7 @@ def test_formulas_are_neutralised_in_csv_and_xlsx(run):
     assert all(r["institution"].startswith("'@SUM") for r in evil)
     ws = load_workbook(out / "recommendations.xlsx")["75 Gorontalo"]
     header = [c.value for c in ws[1]]
-    titles = [row[header.index("innovation_title")] for row in ws.iter_rows(min_row=2, values_only=False)]
+    titles = [row[header.index("Judul inovasi")] for row in ws.iter_rows(min_row=2, values_only=False)]
     evil_cells = [c for c in titles if "HYPERLINK" in str(c.value)]
     assert evil_cells and all(c.data_type == "s" and c.value == "'" + EVIL_TITLE for c in evil_cells)
     texts = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
@@ -114,10 +87,12 @@ def test_xlsx_one_sheet_per_province_frozen_header_and_widths(run):
     ws = wb["75 Gorontalo"]
     assert ws.freeze_panes == "A2" and ws.cell(1, 1).font.bold
     header = [c.value for c in ws[1]]
+    assert header == [HEADERS[c] for c in COLUMNS]
     rows = list(ws.iter_rows(min_row=2, values_only=True))
-    assert Counter(r[header.index("region_code")] for r in rows) == {code: K for code in GORONTALO}
-    widths = {c: ws.column_dimensions[c].width for c in ("A", "H")}
-    assert widths["A"] >= len("province_code") and 20 < widths["H"] <= 62  # the title column, capped
+    assert Counter(r[header.index("Kode kabupaten/kota")] for r in rows) == {code: K for code in GORONTALO}
+    title = get_column_letter(header.index("Judul inovasi") + 1)
+    widths = {c: ws.column_dimensions[c].width for c in ("A", title)}
+    assert widths["A"] >= len("Kode provinsi") and 20 < widths[title] <= 62  # the title column, capped
     assert [r for r in wb["81 Maluku"].iter_rows(min_row=2, values_only=True)] == []  # 81.03 has no gaps here
 
 
@@ -175,7 +150,12 @@ def test_interrupted_run_resumes_to_the_same_files(run, batch_matcher):
 
 
 def test_a_changed_gap_recomputes_only_its_regency(run, batch_matcher):
-    run("out")
+    def stop_at_the_end(done, total, code):
+        if done == total:  # every part on disk, the final files not yet written
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run("out", progress_callback=stop_at_the_end)
     gap = batch_matcher.gaps("75.04")[0]
     batch_matcher.save_gaps([gap.__class__(gap.id, gap.region_code, "Sampah plastik menumpuk di pasar.")])
     summary, out = run("out")
@@ -270,10 +250,11 @@ def test_changes_since_a_previous_run(run, tmp_path):
     summary, out = run("second", previous=edited)
     changes = read_csv(out / "changes.csv")
     assert {(c["change"], c["innovation_id"]) for c in changes} == {
-        ("moved", mine[0]["innovation_id"]), ("moved", mine[1]["innovation_id"]), ("new", dropped_id),
-        ("dropped", "GONE-1")}
+        ("bergeser", mine[0]["innovation_id"]), ("bergeser", mine[1]["innovation_id"]), ("baru", dropped_id),
+        ("keluar", "GONE-1")}
     assert all(c["region_code"] == "75.01" for c in changes)
     assert summary.changes == {"new": 1, "dropped": 1, "moved": 2}
+    assert {c["change"] for c in changes} == {"bergeser", "baru", "keluar"}  # Indonesian in the file
     text = "".join(parse_html(out / "report-75-gorontalo.html").text)
     assert "Perubahan sejak batch sebelumnya" in text and "keluar: =Inovasi lama" in text
 
@@ -327,17 +308,18 @@ def test_cli_batch_end_to_end(batch_matcher, tmp_path):
     done = _cli(["batch", "--province", "Gorontalo", "--k", "3", "--out", str(out), "--quiet",
                  "--max-visits-per-innovation", "2"], home)
     assert done.returncode == 0, done.stderr
-    assert "18 recommendations for 6 regencies" in done.stdout and "the cap costs" in done.stdout
+    assert "18 recommendations for 6 of 6 regencies" in done.stdout and "the cap costs" in done.stdout
+    assert not (out / "parts").exists()  # internal, removed once the run completed
     again = _cli(["batch", "--province", "75", "--k", "3", "--out", str(out), "--quiet",
                   "--max-visits-per-innovation", "2"], home)
-    assert "computed 0, resumed 6" in again.stdout
+    assert "computed 6, resumed 0" in again.stdout
     listing = tmp_path / "regions.txt"
     listing.write_text("# two regencies\nKota Gorontalo\n\n75.02\n", encoding="utf-8")
     some = _cli(["batch", "--regions", str(listing), "--k", "2", "--out", str(tmp_path / "some"), "--quiet"], home)
-    assert some.returncode == 0 and "4 recommendations for 2 regencies" in some.stdout
+    assert some.returncode == 0 and "4 recommendations for 2 of 2 regencies" in some.stdout
     for bad in (["--province", "Atlantis"], ["--regions", str(tmp_path / "none.txt")],
                 ["--all", "--max-visits-per-innovation", "0"]):
         failed = _cli(["batch", *bad, "--out", str(tmp_path / "bad")], home)
         assert failed.returncode == 2 and len(failed.stderr.strip().splitlines()) == 1, failed.stderr
     everything = _cli(["batch", "--all", "--k", "1", "--out", str(tmp_path / "all"), "--quiet"], home)
-    assert everything.returncode == 0 and "6 recommendations for 6 regencies" in everything.stdout
+    assert everything.returncode == 0 and "6 recommendations for 6 of 6 regencies" in everything.stdout

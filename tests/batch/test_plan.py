@@ -45,6 +45,17 @@ def test_docx_opens_and_holds_gap_innovation_contact_and_phases(shortlisted, tmp
     assert all(row[1:] == ["", "", ""] for t in phase_tables for row in t[1:])  # fields left to fill in
 
 
+def test_plans_are_a4(shortlisted, tmp_path):
+    """Indonesian offices print on A4, not US Letter: every DOCX section, and the HTML's @page."""
+    from docx.shared import Cm
+
+    doc = Document(str(write_plan(draft_plan(shortlisted, "75.03", "M3"), tmp_path / "a.docx")))
+    sizes = [(s.page_width, s.page_height) for s in doc.sections]  # stored in twips: equal to a tenth of a mm
+    assert sizes and all(abs(w - Cm(21.0)) < Cm(0.01) and abs(h - Cm(29.7)) < Cm(0.01) for w, h in sizes), sizes
+    html = write_plan(draft_plan(shortlisted, "75.03", "M3"), tmp_path / "a.html").read_text(encoding="utf-8")
+    assert "@page{size:A4" in html.replace(" ", "")
+
+
 def test_docx_bytes_are_stable(shortlisted, tmp_path):
     draft = draft_plan(shortlisted, "75.03", "M3")
     assert write_plan(draft, tmp_path / "a.docx").read_bytes() == write_plan(draft, tmp_path / "b.docx").read_bytes()

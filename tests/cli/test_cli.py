@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from helpers.cli import run
@@ -107,3 +110,82 @@ def test_check_reports_a_consistent_store(home):
 def test_check_without_an_index_says_what_to_do(tmp_path):
     out = run(["check"], tmp_path / "empty")
     assert out.returncode == 1 and "matcher index" in out.stderr
+    assert not (tmp_path / "empty").exists()
+
+
+# ---- rough edges a new user met (issue 13) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\t\n"])
+def test_match_refuses_empty_text(home, text):
+    out = run(["match", text], home)
+    assert out.returncode == 2 and "empty" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", ["Jawa Timur", "Provinsi Jawa Timur", "jatim"])
+def test_a_province_given_as_region_points_to_province(home, name):
+    out = run(["match", "banjir", "--region", name], home)
+    assert out.returncode == 2 and "--province '35'" in out.stderr and "province Jawa Timur" in out.stderr
+    assert "Jakarta" not in out.stderr
+
+
+@pytest.mark.parametrize("word, expected", [("ya", True), ("Tidak", False), ("yes", True), ("no", False)])
+def test_digital_takes_ya_tidak(home, word, expected):
+    out = run(["match", "layanan ktp keliling", "--digital", word, "--k", "8", "--json"], home)
+    assert out.returncode == 0, out.stderr
+    found = [m["innovation"]["digital"] for m in __import__("json").loads(out.stdout)["data"]]
+    assert found and set(found) == {expected}
+
+
+def test_digital_refuses_other_words(home):
+    out = run(["match", "banjir", "--digital", "mungkin"], home)
+    assert out.returncode == 2 and "ya/tidak" in out.stderr
+
+
+@pytest.mark.parametrize("args", [["match", "banjir", "--k", "101"], ["batch", "--all", "--k", "500", "--out", "x"],
+                                  ["demo", "--k", "1000"]])
+def test_k_is_capped_like_the_api(home, args, tmp_path):
+    out = run(args, home)
+    assert out.returncode == 2 and "1..100" in out.stderr
+
+
+def test_every_subcommand_has_help_with_examples():
+    from matcher.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name, command in sub.choices.items():
+        text = command.format_help()
+        assert command.description and "examples:" in text and f"matcher {name}" in text, name
+    match_help = sub.choices["match"].format_help()
+    assert "how many innovations to list (1..100; default 10)" in " ".join(match_help.split())
+    assert "ya|tidak" in match_help
+
+
+@pytest.mark.parametrize("args", [["match", "banjir"], ["batch", "--all", "--out", "o"], ["users", "list"],
+                                  ["plan", "--region", "81.03", "--innovation", "M1", "--out", "p.docx"],
+                                  ["export", "backup"]])
+def test_reading_without_a_store_says_so_and_creates_nothing(tmp_path, args):
+    home = tmp_path / "nowhere" / ".matcher"
+    out = subprocess.run([sys.executable, "-m", "matcher.cli", *args], capture_output=True, text=True,
+                         env={**os.environ, "MATCHER_HOME": str(home)}, timeout=300, cwd=tmp_path)
+    assert out.returncode == 2, out.stderr
+    assert f"no matcher store in {home} (MATCHER_HOME)" in out.stderr and "matcher index" in out.stderr
+    assert not (tmp_path / "nowhere").exists() and not (tmp_path / "o").exists()
+
+
+def test_validate_prints_the_mapping_and_index_takes_a_map(home, tmp_path):
+    out = run(["validate", "--innovations", str(FIXTURES / "contoh_ekspor_inovasi.csv"),
+               "--gaps", str(FIXTURES / "contoh_kesenjangan.csv")], home)
+    assert out.returncode == 0, out.stderr
+    assert "Nama Inovasi -> title" in out.stdout and "Kesenjangan -> text" in out.stdout
+    assert "5 innovations" in out.stdout and "no id column" in out.stderr
+    renamed = tmp_path / "kegiatan.csv"
+    renamed.write_text((FIXTURES / "contoh_ekspor_inovasi.csv").read_text(encoding="utf-8")
+                       .replace("Nama Inovasi", "Nama Kegiatan", 1), encoding="utf-8")
+    refused = run(["validate", "--innovations", str(renamed)], home)
+    assert refused.returncode == 2 and "kegiatan.csv, row 1, field 'title'" in refused.stderr
+    mapped = run(["validate", "--innovations", str(renamed), "--map", "Nama Kegiatan=title"], home)
+    assert mapped.returncode == 0 and "Nama Kegiatan -> title" in mapped.stdout
+    bad_map = run(["validate", "--innovations", str(renamed), "--map", "Nama Kegiatan=judul"], home)
+    assert bad_map.returncode == 2 and "'judul' is not a field" in bad_map.stderr

@@ -204,7 +204,7 @@ GOOD = {"id": "A", "title": "Judul", "description": "Uraian inovasi."}
     ({"region_code": "35.99"}, "region_code", "35.99"),
     ({"region_code": "Atlantis"}, "region_code", "Atlantis"),
     ({"region_code": "Malang"}, "region_code", "35.07"),
-    ({"sector": "olahraga"}, "sector", "not one of"),
+    ({"sector": "perbintangan"}, "sector", "not one of"),
     ({"stage": "inisiatif"}, "stage", "not one of"),
     ({"award": "juara 1"}, "award", "not one of"),
     ({"year": 1989}, "year", "outside 1990..2100"),
@@ -291,7 +291,7 @@ def test_value_without_header_and_repeated_column(tmp_path: Path, regions: Regio
 
 def test_one_pass_reports_every_problem_and_returns_nothing(tmp_path: Path, regions: Regions) -> None:
     rows = [
-        ["1", "", "D", "35.99", "", "olahraga", "", "", "", "", ""],
+        ["1", "", "D", "35.99", "", "perbintangan", "", "", "", "", ""],
         ["1", "T", "D", "", "", "", "3000", "", "", "", ""],
         ["2", "T", "D", "Malang", "", "", "", "ujicoba", "", "", ""],
     ]
@@ -335,8 +335,8 @@ def test_gaps(tmp_path: Path, regions: Regions) -> None:
     ({"region_code": None}, "region_code", "missing required field"),
     ({"text": " \t "}, "text", "empty"),
     ({"priority": 4}, "priority", "outside 1..3"),
-    ({"priority": "tinggi"}, "priority", "whole number"),
-    ({"sector": "olahraga"}, "sector", "not one of"),
+    ({"priority": "penting"}, "priority", "whole number"),
+    ({"sector": "perbintangan"}, "sector", "not one of"),
 ])
 def test_each_gap_problem(tmp_path: Path, regions: Regions, change: dict[str, Any], field: str, reason: str) -> None:
     good = {"id": "G", "region_code": "35.07", "text": "Stunting"}

@@ -288,7 +288,7 @@ def _assert_whole(path: Path) -> None:
     if path.suffix == ".json":
         json.loads(data)
     elif path.suffix == ".csv":
-        table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+        table = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))  # the default dialect
         assert table and all(len(row) == len(table[0]) for row in table)
     elif path.suffix == ".html":
         assert data.rstrip().endswith(b"</html>")

@@ -274,7 +274,8 @@ BAD_FILES = {
     "latin.csv": "id,title,description\nX1,Pelayanan,Désa terpencil\n".encode("latin-1"),
     "nul.csv": b"id,title,description\nX1,Ju\x00dul,Deskripsi\nX1,Judul,Deskripsi\n",
     "noise.xlsx": b"PK\x03\x04 not really a workbook",
-    "headerless.csv": b"X1,Judul,Deskripsi\nX2,Judul,Deskripsi\n",
+    # (a first row of "Judul,Deskripsi" would be a header now: Indonesian headers are read, and ids derived)
+    "headerless.csv": b"X1,Ambulans Laut,Speedboat rujukan\nX2,Lapor Sampah,Aplikasi aduan sampah\n",
 }
 
 

@@ -453,8 +453,9 @@ def test_safe_cell_covers_every_formula_start():
 
 
 def is_number(value: str) -> bool:
+    """A number as our CSV writes it, with a decimal comma (the default dialect) or a point."""
     try:
-        float(value)
+        float(value.replace(",", ".", 1) if value.count(",") == 1 and "." not in value else value)
     except ValueError:
         return False
     return True
@@ -469,18 +470,18 @@ def assert_no_live_formula(values: list[str], where: str) -> None:
 def test_batch_csv_files_neutralise_every_formula(hostile):
     for name in (n for n in hostile.job["files"] if n.endswith(".csv")):
         r = call(hostile, "GET", f"/batch/{hostile.job['id']}/files/{name}")
-        rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+        rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
         assert_no_live_formula([cell for row in rows for cell in row], name)
     r = call(hostile, "GET", f"/batch/{hostile.job['id']}/files/recommendations.csv")
-    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
-    by_id = {row["innovation_id"]: row for row in rows}
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
+    by_id = {row["ID inovasi"]: row for row in rows}
     for record in HOSTILE:
         row = by_id[safe_cell(record["id"])]
         # as stored: control and bidi-override characters are removed on the way in (values.text)
-        assert row["innovation_title"] == safe_cell(stored_text(record["title"]))
-        assert row["institution"] == safe_cell(stored_text(record["institution"]))
-    assert {row["gap_id"] for row in rows} == {"'" + HOSTILE_GAP["id"]}
-    assert {row["gap_text"] for row in rows} == {"'" + HOSTILE_GAP["text"]}
+        assert row["Judul inovasi"] == safe_cell(stored_text(record["title"]))
+        assert row["Instansi asal"] == safe_cell(stored_text(record["institution"]))
+    assert {row["ID kesenjangan"] for row in rows} == {"'" + HOSTILE_GAP["id"]}
+    assert {row["Kesenjangan"] for row in rows} == {"'" + HOSTILE_GAP["text"]}
 
 
 def test_batch_xlsx_has_no_formula_cell(hostile):

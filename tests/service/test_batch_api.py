@@ -61,11 +61,11 @@ def test_job_runs_to_the_end_and_lists_its_files(finished, svc):
 def test_recommendations_csv_downloads_and_parses(finished, client):
     r = client.get(f"/batch/{finished['id']}/files/recommendations.csv")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
-    by_region = {code: [row for row in rows if row["region_code"] == code] for code in ("81.03", "73.72")}
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))  # Indonesian Excel
+    by_region = {code: [row for row in rows if row["Kode kabupaten/kota"] == code] for code in ("81.03", "73.72")}
     assert all(1 <= len(found) <= 3 for found in by_region.values()), by_region
-    assert by_region["81.03"][0]["innovation_id"] == "M1"
-    assert not [row for row in rows if row["region_code"] == "35.73"]  # no gaps, no recommendations
+    assert by_region["81.03"][0]["ID inovasi"] == "M1"
+    assert not [row for row in rows if row["Kode kabupaten/kota"] == "35.73"]  # no gaps, no recommendations
 
 
 def test_a_province_job_and_the_visit_cap(client, svc):
