@@ -47,7 +47,8 @@ def test_an_indonesian_export_without_ids_loads(regions):
     first = records[0]
     assert (first.region_code, first.institution, first.sector, first.year, first.stage, first.award) == (
         "35.10", "Dinas Komunikasi dan Informatika", "digitalisasi_pemerintahan", 2015, "penerapan", "top_45")
-    assert first.metadata == {"No": "1", "status": "berjalan", "Narahubung": "diskominfo@banyuwangikab.go.id"}
+    assert first.metadata == {"No": "1", "Narahubung": "diskominfo@banyuwangikab.go.id"}
+    assert first.status == "aktif"  # "berjalan" in the export
     assert [r.award for r in records] == ["top_45", "top_99", "none", None, "iga"]
     assert [r.region_code for r in records] == ["35.10", "73.01", "35.78", "35.07", "35"]
     assert notes.mapping["Nama Inovasi"] == "title" and notes.mapping["Kabupaten/Kota"] == "region_code"
@@ -112,7 +113,7 @@ def test_a_map_overrides_an_alias_and_a_map_file_reads(tmp_path):
 
 def test_urusan_names_map_onto_the_18_sectors():
     table = urusan_table()
-    assert set(table.values()) <= set(__import__("matcher.records", fromlist=["SECTORS"]).SECTORS)
+    assert set(table.values()) <= set(__import__("matcher.data.records", fromlist=["SECTORS"]).SECTORS)
     cases = {
         "Administrasi Kependudukan dan Pencatatan Sipil": "administrasi_kependudukan",
         "Urusan Pemerintahan Bidang Kesehatan": "kesehatan",
