@@ -403,14 +403,16 @@ def test_parse_reports_every_problem_with_source(regions: Regions) -> None:
 def test_examples_in_the_data_contract_load(tmp_path: Path, regions: Regions) -> None:
     """docs/data.md stays honest: its examples load, and its JSONL and CSV examples agree."""
     doc = (Path(__file__).parents[2] / "docs" / "data.md").read_text(encoding="utf-8")
-    blocks = [b for b in re.findall(r"```(\w+)\n(.*?)```", doc, re.S)
-              if not b[1].startswith("No;Nama Inovasi")]  # the example export: tests/data/test_headers.py reads it
-    names = ["i.jsonl", "i.csv", "g.jsonl", "q.tsv", "s.tsv"]
-    assert [lang for lang, _ in blocks] == ["json", "csv", "json", "tsv", "tsv"]
+    blocks = re.findall(r"```(\w+)\n(.*?)```", doc, re.S)
+    names = ["i.jsonl", "i.csv", "g.jsonl", "export.csv", "q.tsv", "s.tsv"]
+    assert [lang for lang, _ in blocks] == ["json", "csv", "json", "csv", "tsv", "tsv"]
     for name, (_, body) in zip(names, blocks, strict=True):
         (tmp_path / name).write_text(body, encoding="utf-8")
     assert load_innovations(tmp_path / "i.jsonl", regions) == load_innovations(tmp_path / "i.csv", regions)
     assert [g.region_code for g in load_gaps(tmp_path / "g.jsonl", regions)] == ["81.03", "35.07"]
+    export = load_innovations(tmp_path / "export.csv", regions)  # a real export: Indonesian headers, no ids
+    assert [(i.id, i.sector) for i in export] == [("smart-kampung-18971cd8", "digitalisasi_pemerintahan"),
+                                                   ("si-cantik-51012fb9", "administrasi_kependudukan")]
     assert len(load_qrels(tmp_path / "q.tsv")) == 2
     assert load_split(tmp_path / "s.tsv") == {"G-001": "dev", "G-002": "test"}
 
