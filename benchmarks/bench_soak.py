@@ -176,9 +176,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="where to write the results (default benchmarks/results/)")
     args = parser.parse_args()
 
-    from matcher.accounts import Accounts
-
-    from matcher.store import Store
+    from matcher import Accounts, Store
 
     with tempfile.TemporaryDirectory(prefix="matcher-bench-soak-") as tmp:
         home = Path(tmp) / "home"

@@ -113,6 +113,15 @@ def _candidates(part: _Part) -> list[tuple[str, float]]:
     return [(r.innovation.id, r.score) for r in part.top] + extra
 
 
+def _positive(candidates: dict[str, list[tuple[str, float]]]) -> dict[str, list[tuple[str, float]]]:
+    """Fits shifted by one constant so that every one is positive: the assignment maximises the total fit, and
+    a negative fit (a learned ranker's scores are log-odds) would rather leave a visit slot empty. Fused
+    z-scores of listed items are positive already and stay as they are."""
+    lowest = min((f for pairs in candidates.values() for _, f in pairs), default=1.0)
+    shift = 0.0 if lowest > 0 else 1.0 - lowest
+    return {code: [(i, f + shift) for i, f in pairs] for code, pairs in candidates.items()}
+
+
 def _decisions(matcher: Matcher, code: str) -> dict[str, dict[str, Any]]:
     """The latest decision per innovation of one regency, with the innovation's title (None when the innovation
     has left the catalogue since)."""
@@ -227,9 +236,10 @@ def run_batch(
     if exclude_rejected:
         loaded = [p.without({i for i, d in decisions[p.code].items() if d["decision"] == "rejected"}, k)
                   for p in loaded]
-    candidates = {p.code: _candidates(p) for p in loaded}
+    candidates = _positive({p.code: _candidates(p) for p in loaded})
     assignment = _assign(candidates, k, max_visits, cap_scope, alternates)
-    fits = {p.code: (sum(r.score for r in p.top), sum(dict(candidates[p.code])[i] for i in assignment.chosen[p.code]))
+    fits = {p.code: (sum(dict(candidates[p.code])[r.innovation.id] for r in p.top),
+                     sum(dict(candidates[p.code])[i] for i in assignment.chosen[p.code]))
             for p in loaded}
     results = []
     for p in loaded:

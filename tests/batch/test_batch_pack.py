@@ -31,10 +31,10 @@ def decided(batch_matcher, tmp_path):
     rows = read_csv(first.out_dir / "recommendations.csv")
     top = {r["region_code"]: r["innovation_id"] for r in rows if r["rank"] == "1"}
     second = {r["region_code"]: r["innovation_id"] for r in rows if r["rank"] == "2"}
-    store = batch_matcher.store
-    store.add_decision("75.01", top["75.01"], "rejected", note="tidak sesuai kewenangan", who="Budi")
-    store.add_decision("75.01", second["75.01"], "shortlisted", note="studi tiru Maret", who="Siti")
-    store.add_decision("75.04", top["75.04"], "replicated", note="sudah jalan sejak 2023", who="Ani")
+    store = batch_matcher.decisions
+    store.add("75.01", top["75.01"], "rejected", note="tidak sesuai kewenangan", who="Budi")
+    store.add("75.01", second["75.01"], "shortlisted", note="studi tiru Maret", who="Siti")
+    store.add("75.04", top["75.04"], "replicated", note="sudah jalan sejak 2023", who="Ani")
     return batch_matcher, top, second
 
 

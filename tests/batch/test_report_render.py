@@ -44,8 +44,8 @@ def jatim(tmp_path_factory, e5_encoder, regions) -> Path:
     for row in rows:  # rank order within each regency: the first row is its rank 1
         top.setdefault(row["Kode kabupaten/kota"], row["ID inovasi"])
     listed = sorted(top)
-    matcher.store.add_decision(listed[0], top[listed[0]], "shortlisted", note="Studi tiru April", who="Dr. Siti")
-    matcher.store.add_decision(listed[1], top[listed[1]], "rejected", note="Bukan kewenangan kabupaten", who="Budi")
+    matcher.decisions.add(listed[0], top[listed[0]], "shortlisted", note="Studi tiru April", who="Dr. Siti")
+    matcher.decisions.add(listed[1], top[listed[1]], "rejected", note="Bukan kewenangan kabupaten", who="Budi")
     summary = run_batch(matcher, codes, 5, tmp_path_factory.mktemp("out") / "rapat", max_visits=2)
     assert summary.regions_with_recommendations == 11 and len(summary.region_codes) == 38
     return summary.out_dir / "report-35-jawa-timur.html"
