@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from matcher.data.loaders import Gap
+from matcher.facade import Matcher
 from matcher.recommendations.regency import RecommendOptions, _mmr, recommend, recommend_many
 
 
@@ -53,8 +54,10 @@ def test_high_priority_gaps_are_represented(mini_matcher):
         Gap("P2", "35.73", "Ibu hamil di desa terpencil melahirkan jauh dari rumah sakit, perlu tempat singgah.",
             priority=1),
     ])
-    options = RecommendOptions(good_match=0.0)  # any candidate counts as good here
-    recs = recommend(mini_matcher, "35.73", k=1, options=options)
+    options = RecommendOptions(good_match=0.0)  # with fused scores, any candidate counts as good here
+    fused = Matcher(mini_matcher.settings.model_copy(update={"ranker": "fusion"}), encoder=mini_matcher.encoder,
+                    regions=mini_matcher.regions)
+    recs = recommend(fused, "35.73", k=1, options=options)
     assert recs[0].gaps[0].gap_id == "P2"
 
 
