@@ -29,7 +29,12 @@ EXAMPLES: dict[str, str] = {
   matcher match "sampah pasar menumpuk" --province "Jawa Timur" --stage penerapan""",
     "eval": """examples:
   matcher eval --innovations corpus/innovations.jsonl --gaps corpus/gaps.jsonl \\
-      --qrels corpus/eval/qrels.tsv --split test --json""",
+      --qrels corpus/eval/qrels.tsv --split test --json
+  matcher eval ... --split test --ranker fusion       # the baseline the learned ranker is compared with
+  matcher eval ... --split test --level regency       # a regency's gaps together""",
+    "learn": """examples:
+  matcher learn                                   # the bundled dev judgments and the stored decisions
+  matcher learn --gaps kesenjangan.jsonl --qrels penilaian.tsv --no-decisions""",
     "validate": """examples:
   matcher validate                                # the bundled corpus
   matcher validate --innovations ekspor-sinovik.xlsx

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from matcher.data.values import clean
 from matcher.errors import NotFoundError
 
 if TYPE_CHECKING:
@@ -87,7 +88,9 @@ class DecisionRepository:
 
     def add(self, region_code: str, innovation_id: str, decision: str, note: str = "", who: str = "",
             account: str = "") -> Decision:
-        """Record a decision and return it as stored."""
+        """Record a decision and return it as stored; control and bidi-override characters are removed from the
+        note and the name, as from every stored text."""
+        note, who = clean(note), clean(who)
         with self._store.transaction() as conn:
             row = conn.execute(
                 "INSERT INTO shortlist(region_code, innovation_id, decision, note, who, account, created_at) "

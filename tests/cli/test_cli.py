@@ -150,7 +150,7 @@ def test_k_is_capped_like_the_api(home, args, tmp_path):
 
 
 def test_every_subcommand_has_help_with_examples():
-    from matcher.cli import build_parser
+    from matcher.cli.main import build_parser
 
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
