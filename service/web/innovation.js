@@ -5,7 +5,10 @@ import { act } from "./region.js";
 import { showError, showView, state } from "./view.js";
 
 const CONTACT_KEYS = ["kontak", "contact", "narahubung", "email", "surel", "telepon", "phone", "website", "url", "tautan", "link"];
-const STATUS = { berjalan: "Masih berjalan", berhenti: "Sudah berhenti" };
+const STATUS = { aktif: "Masih berjalan", berjalan: "Masih berjalan", berhenti: "Sudah berhenti" };
+// The programme's status in words, with why it stopped when the catalogue says.
+const statusText = (status, reason) => (status
+  ? `${STATUS[status] || String(status)}${status === "berhenti" && reason ? ` (${reason})` : ""}` : "Tidak tercatat");
 const LABELS = { kontak: "Kontak", contact: "Kontak", narahubung: "Narahubung", email: "Surel", surel: "Surel",
                  telepon: "Telepon", phone: "Telepon", website: "Situs web", url: "Tautan", tautan: "Tautan", link: "Tautan" };
 const label = (key) => LABELS[key.toLowerCase()] || key.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
@@ -28,7 +31,7 @@ function renderFacts(inv) {
     ...pair("Tahun mulai", inv.year ? String(inv.year) : "Tidak tercatat"),
     ...pair("Tahap", STAGES[inv.stage] || "Tidak tercatat"),
     ...pair("Penghargaan", AWARDS[inv.award] || "Tidak tercatat"),
-    ...pair("Status", meta.status ? STATUS[meta.status] || String(meta.status) : "Tidak tercatat"),
+    ...pair("Status", statusText(inv.status || meta.status, inv.status_reason)),
     ...pair("Digital", inv.digital === true ? "Ya" : inv.digital === false ? "Tidak" : "Tidak tercatat"),
     ...pair("Kode inovasi", inv.id),
   ];

@@ -560,7 +560,7 @@ def test_docx_plan_survives_control_characters(hostile, tmp_path, e5_encoder, re
 
 def test_mentor_page_shows_hostile_text_literally(hostile):
     sync_api = pytest.importorskip("playwright.sync_api")
-    from test_web import ARGS, CHROMIUM  # the same Chromium and flags as the page tests
+    from helpers.browser import ARGS, CHROMIUM  # the same Chromium and flags as the page tests
 
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")

@@ -19,15 +19,13 @@ from pathlib import Path
 import httpx
 import pytest
 from docx import Document
+from helpers.browser import ARGS, CHROMIUM
 from helpers.live_server import LiveServer, service_app, service_home
 
 pytestmark = pytest.mark.slow
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1400, "height": 900}
 TANIMBAR = "81.03"
