@@ -8,10 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers.lexicon import append, copy_lexicon, problems
 
 from matcher.engine import lexicon
 from matcher.engine.lexicon import FOLDER, LexiconError, load
-from matcher.errors import Problem
 
 SNAPSHOT = Path(__file__).parents[1] / "fixtures" / "lexicon_snapshot.json"
 
@@ -41,21 +41,7 @@ def test_every_list_is_read_from_a_file_in_the_package():
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    """A copy of the shipped data files, to break one at a time."""
-    return Path(shutil.copytree(FOLDER, tmp_path / "lexicon", ignore=shutil.ignore_patterns("*.py", "*.md", "__*")))
-
-
-def append(path: Path, *lines: str) -> int:
-    """Add lines at the end of a file; the number of the last one."""
-    with path.open("a", encoding="utf-8") as f:
-        f.write("".join(line + "\n" for line in lines))
-    return len(path.read_text(encoding="utf-8").split("\n")) - 1
-
-
-def problems(folder: Path) -> list[Problem]:
-    with pytest.raises(LexiconError) as e:
-        load(folder)
-    return e.value.problems
+    return copy_lexicon(tmp_path)
 
 
 def test_the_copy_loads_unchanged(folder: Path):

@@ -3,16 +3,15 @@ and the loader's checks of ``senses.tsv``, ``sector_words.tsv`` and ``thesaurus.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from helpers.lexicon import append, copy_lexicon, problems
 
 from matcher.data.records import SECTORS
 from matcher.engine import lexicon
-from matcher.engine.lexicon import FOLDER, SENSES, THESAURUS, LexiconError, load
+from matcher.engine.lexicon import SENSES, THESAURUS
 from matcher.engine.text import Analyzer, Need
-from matcher.errors import Problem
 
 
 @pytest.fixture(scope="module")
@@ -193,19 +192,7 @@ def test_the_data_is_large_enough_and_spans_the_sectors():
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(FOLDER, tmp_path / "lexicon", ignore=shutil.ignore_patterns("*.py", "*.md", "__*")))
-
-
-def append(path: Path, *lines: str) -> int:
-    with path.open("a", encoding="utf-8") as f:
-        f.write("".join(line + "\n" for line in lines))
-    return len(path.read_text(encoding="utf-8").split("\n")) - 1
-
-
-def problems(folder: Path) -> list[Problem]:
-    with pytest.raises(LexiconError) as e:
-        load(folder)
-    return e.value.problems
+    return copy_lexicon(tmp_path)
 
 
 def located(folder: Path) -> list[tuple[str, int, str | None, str]]:
