@@ -179,7 +179,8 @@ def cmd_learn(args: argparse.Namespace) -> int:
     """Retrain the ranker from judgments and mentors' decisions; adopt it only if held-out results hold."""
     from matcher.data import loaders as corpus
     from matcher.errors import ConfigError
-    from matcher.research.training import collect, decision_judgments, judged_gaps, learn
+    from matcher.research.evaluation import judged_gaps
+    from matcher.research.training import collect, decision_judgments, learn
 
     m = _existing_matcher()
     gaps = corpus.load_gaps(Path(args.gaps or _bundled("gaps.jsonl")), m.regions)

@@ -23,7 +23,6 @@ from matcher.errors import StoreError
 
 RANKER_FILE = "ranker.json"
 DEFAULT_RANKER = Path(__file__).with_name("ranker.json")  # trained on the bundled dev judgments
-BANDS = ("strong", "medium", "weak")
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:

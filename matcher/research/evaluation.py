@@ -62,17 +62,27 @@ class EvalResult:
                 "mrr": round(self.mrr, 4), "queries": self.queries}
 
 
-def usable_judgments(
+def judged_gaps(
     gaps: Sequence[Gap], innovations: Sequence[Innovation], qrels: Sequence[Judgment]
 ) -> dict[str, dict[str, int]]:
-    """gap id -> {innovation id: relevance} for gaps with a relevant judgment, own-region judgments dropped."""
+    """gap id -> {innovation id: relevance} for every judged gap, judgments ``match`` can never return (own
+    region, stopped innovations) dropped. Gaps with no relevant innovation are kept: they teach a ranker that
+    the best of a poor list is still poor."""
     origin = {inv.id: inv.region_code for inv in innovations if not inv.stopped}
     region = {g.id: g.region_code for g in gaps}
     judged: dict[str, dict[str, int]] = defaultdict(dict)
     for j in qrels:
         if j.gap_id in region and j.innovation_id in origin and origin[j.innovation_id] != region[j.gap_id]:
             judged[j.gap_id][j.innovation_id] = j.relevance
-    return {g: js for g, js in judged.items() if any(r >= RELEVANT for r in js.values())}
+    return dict(judged)
+
+
+def usable_judgments(
+    gaps: Sequence[Gap], innovations: Sequence[Innovation], qrels: Sequence[Judgment]
+) -> dict[str, dict[str, int]]:
+    """:func:`judged_gaps` restricted to the gaps with a relevant judgment: what the metrics average over."""
+    return {g: js for g, js in judged_gaps(gaps, innovations, qrels).items()
+            if any(r >= RELEVANT for r in js.values())}
 
 
 def score_rankings(rankings: dict[str, list[str]], judged: dict[str, dict[str, int]], k: int = 10) -> EvalResult:

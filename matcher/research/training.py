@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matcher.data.records import Gap, Innovation, Judgment
+from matcher.data.records import Gap
 from matcher.engine.ranker import RankerModel, feature_matrix
 from matcher.engine.scoring import Features, FusionScorer
 from matcher.facade import Matcher
@@ -57,19 +57,6 @@ def collect(matcher: Matcher, gaps: Sequence[Gap], judged: dict[str, dict[str, i
             js = judged[gap.id]
             rows.append(QueryRows(gap.id, ids, features, np.array([js.get(i, 0) for i in ids]), js))
     return rows
-
-
-def judged_gaps(gaps: Sequence[Gap], innovations: Sequence[Innovation],
-                qrels: Sequence[Judgment]) -> dict[str, dict[str, int]]:
-    """Every gap with judgments, those with no relevant innovation included: they teach the ranker that the
-    best of a poor list is still poor (a gap with no fit must get a weak top result)."""
-    origin = {inv.id: inv.region_code for inv in innovations if not inv.stopped}
-    region = {g.id: g.region_code for g in gaps}
-    judged: dict[str, dict[str, int]] = {}
-    for j in qrels:
-        if j.gap_id in region and j.innovation_id in origin and origin[j.innovation_id] != region[j.gap_id]:
-            judged.setdefault(j.gap_id, {})[j.innovation_id] = j.relevance
-    return judged
 
 
 def _ndcg(rows: Sequence[QueryRows], scores: Sequence[np.ndarray], k: int = 10) -> float:

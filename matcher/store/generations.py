@@ -110,10 +110,6 @@ class GenerationReader:
             if not self._pins:
                 self._pinned = None
 
-    @property
-    def is_pinned(self) -> bool:
-        return self._pins > 0
-
     def forget(self) -> None:
         """Drop the loaded generation (an index write reloads it after anyway: a lower peak meanwhile)."""
         if not self._pins:
