@@ -26,6 +26,7 @@ from service.schemas import (
     GapPublic,
     InnovationPublic,
     MatchPublic,
+    PeerEvidencePublic,
     RecommendationPublic,
     RegionDecisionPublic,
     RegionPublic,
@@ -104,4 +105,5 @@ def recommendation(regions: Regions, settings: Settings, rec: Recommendation, cu
         gaps=[evidence(e, settings, text_limit) for e in rec.gaps],
         innovation=innovation(regions, rec.innovation),
         decision=decision(current) if current else None,
+        peers=PeerEvidencePublic(**rec.peers.to_dict()) if rec.peers else None,
     )

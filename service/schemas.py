@@ -213,6 +213,21 @@ class GapEvidencePublic(BaseModel):
     caution: str | None = Field(None, description=CAUTION_DOC)
 
 
+class PeerOutcomePublic(BaseModel):
+    region_code: str
+    region_name: str
+    stage: str = Field(description="The similar regency's current replication stage: diterapkan, berlanjut or berhenti.")
+    similarity: float = Field(description="How alike the two regencies are, in (0, 1].")
+    reason: str = Field("", description="Why it was dropped (berhenti), as recorded.")
+
+
+class PeerEvidencePublic(BaseModel):
+    kept: list[PeerOutcomePublic] = Field(description="Similar regencies that implemented or kept it, most similar first.")
+    dropped: list[PeerOutcomePublic] = Field(description="Similar regencies that dropped it, with their reasons.")
+    line: str | None = Field(description='E.g. "diterapkan dan berlanjut di 3 daerah serupa: ..."; null when none kept it.')
+    caution: str | None = Field(description='E.g. "dihentikan di 1 daerah serupa: ... (alasan)"; null when none dropped it.')
+
+
 class DecisionPublic(BaseModel):
     region_code: str
     innovation_id: str
@@ -227,13 +242,15 @@ class RecommendationPublic(BaseModel):
     rank: int
     score: float
     band: Band = Field(description="The band of the gap it answers best: " + BAND_DOC)
-    parts: dict[str, float] = Field(description="relevance, maturity, recognition, proximity, similarity; sum = score.")
+    parts: dict[str, float] = Field(description="relevance, maturity, recognition, proximity, similarity, peers; sum = score.")
     gaps: list[GapEvidencePublic] = Field(description="The regency's gaps it answers, best first.")
     distance_km: float | None
     confidence: float | None = Field(None, description="Of the gap it answers best: P(a mentor judges it relevant, grade >= 2), calibrated on "
                                      "judged gaps; null without a learned ranker.")
     innovation: InnovationPublic
     decision: DecisionPublic | None = Field(description="The regency's current decision on it, if any.")
+    peers: PeerEvidencePublic | None = Field(None, description="What the most similar regencies did with it (replication "
+                                             "progress); null when none of them has a history with it.")
 
 
 # ---- shortlist ----------------------------------------------------------------------------------------------

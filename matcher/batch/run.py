@@ -32,6 +32,7 @@ from matcher.engine.catalog import Filters
 from matcher.errors import ConfigError, NotFoundError
 from matcher.facade import pinned
 from matcher.recommendations.assign import Assignment, assign_visits
+from matcher.recommendations.peers import PeerEvidence
 from matcher.recommendations.regency import (
     GapEvidence,
     Recommendation,
@@ -71,6 +72,7 @@ def _recommendation(d: dict[str, Any]) -> Recommendation:
     return Recommendation(
         innovation=Innovation.from_dict(d["innovation"]), rank=d["rank"], score=d["score"], parts=d["parts"],
         gaps=[GapEvidence.from_dict(g) for g in d["gaps"]], distance_km=d["distance_km"], origin_name=d["origin_name"],
+        peers=PeerEvidence.from_dict(d.get("peers")),
     )
 
 

@@ -31,9 +31,8 @@ from matcher.batch.files import (
 from matcher.batch.results import PreviousRow, RegionResult
 from matcher.data.labels import CHANGE_LABELS, award_label, decision_label, sector_label, stage_label, when
 from matcher.errors import NotFoundError, Problem, ValidationError
-from matcher.recommendations.regency import Recommendation
+from matcher.recommendations.regency import PARTS, Recommendation
 
-PARTS = ("relevance", "maturity", "recognition", "proximity", "similarity")
 DECISION = ("status", "decision_note", "decision_who", "decision_at")
 COLUMNS = (
     "province_code", "province_name", "region_code", "region_name", "rank", "uncapped_rank", *DECISION,

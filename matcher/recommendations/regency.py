@@ -22,12 +22,13 @@ from matcher.engine.catalog import Filters
 from matcher.engine.highlights import TermPair
 from matcher.engine.scoring import Features, LinearScorer, Scorer
 from matcher.facade import pinned
+from matcher.recommendations.peers import PeerEvidence, peer_evidence, peer_states, peers_of
 
 if TYPE_CHECKING:
     from matcher.facade import Match, Matcher
 
 PRIORITY_WEIGHT = {1: 1.0, 2: 0.8, 3: 0.6}
-PARTS = ("relevance", "maturity", "recognition", "proximity", "similarity")  # a recommendation's score parts
+PARTS = ("relevance", "maturity", "recognition", "proximity", "similarity", "peers")  # a recommendation's score parts
 # The scoring stage of a regency list: its parts come weighted (RecommendOptions), so they are added up.
 REGENCY_SCORER: Scorer = LinearScorer(dict.fromkeys(PARTS, 1.0), name="relevance+priors")
 RECOGNITION = {"top_45": 1.0, "top_99": 0.7, "iga": 0.4, "none": 0.0}
@@ -77,10 +78,12 @@ class Recommendation:
     origin_name: str | None = None
     confidence: float | None = None  # of the gap it answers best
     band: str | None = None
+    peers: PeerEvidence | None = None  # what similar regencies did with it; None when none has a history
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["innovation"] = self.innovation.to_dict()
+        out["peers"] = self.peers.to_dict() if self.peers else None
         return out
 
 
@@ -92,6 +95,7 @@ class RecommendOptions:
     recognition: float = 0.1
     proximity: float = 0.1
     similarity: float = 0.05
+    peers: float = 0.3
     secondary_gaps: float = 0.25
     mmr_lambda: float = 0.75
     good_match: float = 4.5
@@ -102,6 +106,7 @@ class RecommendOptions:
         return cls(
             maturity=settings.prior_maturity, recognition=settings.prior_recognition,
             proximity=settings.prior_proximity, similarity=settings.prior_similarity,
+            peers=settings.prior_peers,
             mmr_lambda=settings.mmr_lambda, good_match=settings.good_match,
         )
 
@@ -205,8 +210,11 @@ def _mmr(scores: np.ndarray, vectors: np.ndarray, k: int, lam: float, must: Sequ
 def regency_inputs(matcher: Matcher, region_code: str) -> dict[str, Any]:
     """What of the store a regency's list depends on besides the index and the settings: its gap statements
     and what it has already replicated. Batch parts and the service's cache key both derive from this."""
+    peers = peers_of(matcher, region_code)
     return {"gaps": [g.to_dict() for g in matcher.gaps(region_code)],
-            "decisions": sorted(matcher.decisions.replicated(region_code))}
+            "decisions": sorted(matcher.decisions.replicated(region_code)),
+            "peers": [[p.code, p.similarity] for p in peers],
+            "peer_states": [[s.region_code, s.innovation_id, s.stage, s.reason] for s in peer_states(matcher, peers)]}
 
 
 @pinned  # candidates, vectors and explanations from one index generation
@@ -241,12 +249,16 @@ def recommend_many(
             out.append([])
             continue
         ids = list(invs)
+        peers = peers_of(matcher, target.code)
+        names = {p.code: matcher.regions.get(p.code).name for p in peers}
+        from_peers = peer_evidence(peer_states(matcher, peers), peers, names)
         recs_parts, distances = [], []
         for inv_id in ids:
             ws = sorted(weighted[inv_id], reverse=True)
             relevance = ws[0] + opts.secondary_gaps * sum(max(x, 0.0) for x in ws[1:])
             parts, distance = _priors(matcher, target, invs[inv_id], opts)
-            parts = {"relevance": relevance, **parts}
+            support = from_peers[inv_id].support if inv_id in from_peers else 0.0
+            parts = {"relevance": relevance, **parts, "peers": opts.peers * support}
             recs_parts.append(parts)
             distances.append(distance)
         scores = REGENCY_SCORER.score(Features({p: np.array([r[p] for r in recs_parts]) for p in PARTS}))
@@ -269,7 +281,7 @@ def recommend_many(
                 gaps=_explained(matcher, inv, evidence[ids[i]], analyses, opts.good_match),
                 distance_km=_round_or_none(distances[i]),
                 origin_name=matcher.regions.origin_name(inv.region_code),
-                confidence=best.confidence, band=best.band,
+                confidence=best.confidence, band=best.band, peers=from_peers.get(ids[i]),
             ))
         out.append(recs)
     return out

@@ -73,6 +73,11 @@ export function fitQuotes(container) {
   }
 }
 
+// A caution from the compatibility check ("butuh sinyal internet") or from similar regencies that dropped it.
+function cautionLine(text) {
+  return el("p", { class: "caution" }, el("span", { class: "label", text: "Perhatian: " }), text);
+}
+
 function parts(rec) {
   return el("p", { class: "parts" }, `Skor total ${formatNumber(rec.score, 2)}: `,
     ...PARTS.map(([part, label]) => el("span", { class: "legend-item" }, el("span", { class: `swatch seg-${part}` }),
@@ -117,6 +122,9 @@ export function recommendationCard(rec, act) {
         matchedWords(best.matched_terms),
         el("p", { class: "evidence" }, el("span", { class: "label", text: "Bagian inovasi yang menjawab" }),
           el("q", {}, highlighted(best.best_sentence, best.matched_terms)))) : null,
+      best && best.caution ? cautionLine(best.caution) : null,
+      rec.peers && rec.peers.line ? el("p", { class: "peers-line", text: `Daerah serupa: ${rec.peers.line}` }) : null,
+      rec.peers && rec.peers.caution ? cautionLine(rec.peers.caution) : null,
       best ? meter(sureness(best), rec.band) : null,
       parts(rec),
       decision && decision.note ? el("p", { class: "decision-note", text: `Catatan: ${decision.note} — ${decision.who}` }) : null,
@@ -134,6 +142,7 @@ export function matchCard(match) {
       matchedWords(match.matched_terms),
       el("p", { class: "evidence" }, el("span", { class: "label", text: "Bagian inovasi yang menjawab" }),
         el("q", {}, highlighted(match.best_sentence, match.matched_terms))),
+      match.caution ? cautionLine(match.caution) : null,
       meter(sureness(match), match.band)));
 }
 

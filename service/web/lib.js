@@ -20,7 +20,7 @@ export const BANDS = { strong: "Kecocokan kuat", medium: "Kecocokan sedang", wea
 export const PRIORITIES = { 1: "Prioritas tinggi", 2: "Prioritas sedang", 3: "Prioritas rendah" };
 export const PARTS = [
   ["relevance", "Relevansi"], ["maturity", "Kematangan"], ["recognition", "Penghargaan"],
-  ["proximity", "Kedekatan"], ["similarity", "Kemiripan daerah"],
+  ["proximity", "Kedekatan"], ["similarity", "Kemiripan daerah"], ["peers", "Daerah serupa"],
 ];
 
 export const $ = (id) => document.getElementById(id);
