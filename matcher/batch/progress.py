@@ -22,11 +22,11 @@ import datetime as dt
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from matcher.batch.files import atomic_write_bytes
+from matcher.batch.files import atomic_write_bytes, unsafe_cell
 from matcher.batch.tables import HEADERS, workbook_bytes, write_csv
 from matcher.data.labels import REPLICATION_STAGE_LABELS, when
 from matcher.data.readers import read_table
@@ -120,15 +120,16 @@ def _columns(header: Sequence[str]) -> dict[str, str]:
 
 
 def _free_text(value: Any) -> str:
-    out = "" if value is None else text(str(value))
+    out = "" if value is None else unsafe_cell(text(str(value)))  # our exports neutralise formula-like cells
     if len(out) > MAX_TEXT:
         raise BadValue(f"{len(out)} characters; the limit is {MAX_TEXT}")
     return out
 
 
-def read_progress(matcher: Matcher, path: Path) -> tuple[list[tuple[int, ReplicationStep]], dict[str, str]]:
-    """The steps of a progress file with their row numbers, and the file's header of each column read;
-    ValidationError listing every problem found."""
+def read_progress(matcher: Matcher, path: Path
+                  ) -> tuple[list[tuple[int, ReplicationStep]], list[Problem], dict[str, str]]:
+    """The good steps of a progress file with their row numbers, the problems of the other rows, and the file's
+    header of each column read. ValidationError when the file itself cannot be read or lacks a column."""
     table = read_table(path)
     source = table.source
     problems = list(table.problems)
@@ -160,7 +161,7 @@ def read_progress(matcher: Matcher, path: Path) -> tuple[list[tuple[int, Replica
                 elif key in ("document", "reason", "note", "who"):
                     values[key] = _free_text(raw)
             except (BadValue, ValueError, NotFoundError) as exc:
-                problems.append(Problem(source, row.number, header, str(exc).strip("'\"")))
+                problems.append(Problem(source, row.number, header, str(exc)))
                 bad = True
         for key in REQUIRED:
             if not bad and not values.get(key):
@@ -172,9 +173,7 @@ def read_progress(matcher: Matcher, path: Path) -> tuple[list[tuple[int, Replica
             values["region_code"], values["innovation_id"], values["progress_stage"], values.get("stage_date"),
             values.get("document", ""), values.get("reason", ""), values.get("note", ""),
             values.get("who") or IMPORT_ACCOUNT, IMPORT_ACCOUNT, now)))
-    if problems:
-        raise ValidationError(problems)
-    return steps, columns
+    return steps, problems, columns
 
 
 def _header(field: str, columns: dict[str, str]) -> str:
@@ -186,9 +185,7 @@ def _header(field: str, columns: dict[str, str]) -> str:
 def import_progress(matcher: Matcher, path: Path) -> ProgressImport:
     """Check every row of a progress file, then append the new steps in one transaction (or nothing)."""
     path = Path(path)
-    steps, columns = read_progress(matcher, path)
-    try:
-        written, skipped = matcher.replications.append_checked(steps, str(path))
-    except ValidationError as exc:  # the transition checks name the step's fields: name the file's columns
-        raise ValidationError([replace(p, field=_header(p.field or "", columns)) for p in exc.problems]) from None
+    steps, problems, columns = read_progress(matcher, path)
+    names = {f: _header(f, columns) for f in ("stage", "date", "document", "reason", "note")}
+    written, skipped = matcher.replications.append_checked(steps, str(path), problems, names)
     return ProgressImport(path, len(written), skipped)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -99,10 +99,11 @@ def _by_stage(states: Sequence[ReplicationState]) -> dict[str, int]:
     return {stage: counts.get(stage, 0) for stage in STAGES}
 
 
-def province_progress(source: Any, province: str) -> ProvinceProgress:
-    """The progress of one province (code or name) from the store behind ``source``."""
+def province_progress(source: Any, province: str, only: Collection[str] | None = None) -> ProvinceProgress:
+    """The progress of one province (code or name) from the store behind ``source``; ``only`` keeps these
+    kabupaten/kota codes (a batch run's), and the totals are theirs."""
     p = source.regions.resolve_province(province)
-    regencies = source.regions.in_province(p.code)
+    regencies = [r for r in source.regions.in_province(p.code) if only is None or r.code in only]
     gap_counts = source.gap_counts()
     states = source.replications.latest([r.code for r in regencies])
     mine: dict[str, list[ReplicationState]] = {}

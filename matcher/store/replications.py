@@ -242,13 +242,17 @@ class ReplicationRepository:
             out.append(ReplicationStep(*row))
         return out
 
-    def append_checked(self, steps: Sequence[tuple[int, ReplicationStep]], source: str
+    def append_checked(self, steps: Sequence[tuple[int, ReplicationStep]], source: str,
+                       problems: Sequence[Problem] = (), names: dict[str, str] | None = None,
                        ) -> tuple[list[ReplicationStep], int]:
         """Append many steps (with the row number each came from) in ONE transaction, or none.
 
         Each is checked against the stored history of its pair and the steps before it; one whose key (region,
-        innovation, stage, date) is recorded already is skipped. ValidationError names ``source``, the row and the
-        field of every problem. Returns the steps written and how many were skipped."""
+        innovation, stage, date) is recorded already is skipped. ``problems`` found earlier (a file's bad cells)
+        are reported with these, and ``names`` shows a field as the file names it ('date': 'Tanggal'). On any
+        problem, ValidationError names ``source``, the row and the field of each, in row order, and nothing is
+        written. Returns the steps written and how many were skipped."""
+        names = names or {}
         with self._store.transaction() as conn:
             latest: dict[tuple[str, str], ReplicationStep | None] = {}
             keys: set[tuple[str, str, str, str | None]] = set()
@@ -258,19 +262,19 @@ class ReplicationRepository:
                 stored = [ReplicationStep(*r) for r in rows]
                 latest[pair] = stored[-1] if stored else None
                 keys.update(s.key for s in stored)
-            problems, new = [], []
+            found_all, new = list(problems), []
             for row, step in steps:
                 step = cleaned(step)
                 if step.key in keys:
                     continue
                 found = check_step(latest[(step.region_code, step.innovation_id)], step)
-                problems += [Problem(source, row, f, r) for f, r in found]
+                found_all += [Problem(source, row, names.get(f, f), r) for f, r in found]
                 if not found:
                     new.append(step)
                     keys.add(step.key)
                     latest[(step.region_code, step.innovation_id)] = step
-            if problems:
-                raise ValidationError(problems)
+            if found_all:
+                raise ValidationError(sorted(found_all, key=lambda p: (p.row or 0)))
             return self.insert(conn, new), len(steps) - len(new)
 
     def history(self, region_code: str | None = None, innovation_id: str | None = None) -> list[ReplicationStep]:
