@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 from docx import Document
-from helpers.browser import ARGS, CHROMIUM
+from helpers.browser import ARGS, CHROMIUM, axe_problems, watch
 from helpers.live_server import LiveServer, service_app, service_home
 
 pytestmark = pytest.mark.slow
@@ -59,15 +59,6 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
         b.close()
-
-
-def watch(page):
-    """Collect console errors, page errors and dialogs, so a test can assert the page stayed quiet."""
-    page.problems = []
-    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
-    page.on("pageerror", lambda e: page.problems.append(str(e)))
-    page.on("dialog", lambda d: page.problems.append(f"dialog: {d.message}") or d.dismiss())
-    return page
 
 
 @pytest.fixture
@@ -456,14 +447,6 @@ def test_errors_are_in_indonesian_and_never_leave_the_previous_regency_on_screen
 
 
 # ---- accessibility -------------------------------------------------------------------------------------------
-def axe_problems(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-
-
 @pytest.mark.parametrize("device", ["phone", "desktop"])
 def test_axe_finds_no_serious_or_critical_violation(server, request, device):
     page = request.getfixturevalue("phone") if device == "phone" else request.getfixturevalue("page")
