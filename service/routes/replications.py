@@ -59,8 +59,9 @@ def record(code: str, body: ReplicationIn, account: Mentor, m: MatcherDep) -> Re
     return ReplicationStepPublic(**step.to_dict())
 
 
-@router.get("/provinces/{code}/progress", response_model=ProvinceProgressPublic,
+@router.get("/provinces/{province}/progress", response_model=ProvinceProgressPublic,
             summary="A province's replication progress: stages, funnel, regencies, days between stages")
-def progress(code: str, m: ReadsDep) -> ProvinceProgressPublic:
-    """``code`` is a province code or name. The funnel counts each (regency, innovation) at its furthest stage."""
-    return ProvinceProgressPublic(**province_progress(m, code).to_dict())
+def progress(province: str, m: ReadsDep) -> ProvinceProgressPublic:
+    """``province`` is a province code ('81') or name. The funnel counts each (regency, innovation) at its
+    furthest stage."""
+    return ProvinceProgressPublic(**province_progress(m, province).to_dict())

@@ -13,13 +13,12 @@ its own copy of the store, so no test sees another's gaps or decisions.
 from __future__ import annotations
 
 import contextlib
-import shutil
 from pathlib import Path
 
 import httpx
 import pytest
 from docx import Document
-from helpers.browser import ARGS, CHROMIUM, axe_problems, watch
+from helpers.browser import axe_problems, watch
 from helpers.live_server import LiveServer, service_app, service_home
 
 pytestmark = pytest.mark.slow
@@ -49,16 +48,6 @@ def serve(_mini_home, tmp_path, e5_encoder, regions):
 @pytest.fixture
 def server(serve) -> LiveServer:
     return serve()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -6,12 +6,11 @@ at desktop and phone widths. Screenshots go to artifacts/screenshots/ (git-ignor
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import httpx
 import pytest
-from helpers.browser import ARGS, CHROMIUM, axe_problems, watch
+from helpers.browser import axe_problems, watch
 from helpers.live_server import running_service
 
 pytestmark = pytest.mark.slow
@@ -26,16 +25,6 @@ TANIMBAR = "81.03"
 def server(_mini_home, tmp_path, e5_encoder, regions):
     with running_service(_mini_home, tmp_path / "home", e5_encoder, regions) as live:
         yield live
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def new_page(browser, width: int, height: int, **options):
