@@ -57,6 +57,10 @@ _EXPORTS: dict[str, str] = {
     "CrossTable": "matcher.research.crosstab",
     "heatmap": "matcher.research.plots", "scatter_by_group": "matcher.research.plots",
     "to_frame": "matcher.research.frames",
+    # replication progress after the shortlist
+    "ReplicationStep": "matcher.store.replications", "ReplicationState": "matcher.store.replications",
+    "REPLICATION_STAGES": "matcher.store.replications", "ProvinceProgress": "matcher.recommendations.progress",
+    "province_progress": "matcher.recommendations.progress",
     # accounts and the store
     "Accounts": "matcher.store.accounts", "Account": "matcher.store.accounts", "Store": "matcher.store.database",
     # batch runs, action plans, backups
@@ -66,15 +70,15 @@ _EXPORTS: dict[str, str] = {
 }
 __all__ = [
     "AWARDS", "Account", "Accounts", "Catalog", "CrossTable", "DemoCorpus", "EvalResult", "Filters", "Gap",
-    "GapCoverage", "GapEvidence", "GapFit", "HUB_PROVINCES", "IndexReport", "Innovation", "Judgment",
-    "Match", "Matcher", "RecommendOptions", "Recommendation", "Region", "Regions", "SECTORS", "STAGES",
-    "Settings", "Store", "TermPair", "band_of", "channel_grid", "coverage_table", "demo_corpus",
-    "demo_matcher", "draft_plan", "embedding_map", "evaluate", "evaluate_regions", "export_store",
-    "fusion_grid", "gap_coverage", "gap_fits", "get_settings", "heatmap", "import_store", "load_gaps",
-    "load_innovations", "load_qrels", "load_split", "normalize", "parse_gap", "parse_innovation", "pinned",
-    "province_counts", "recommend", "recommend_many", "regency_inputs", "remove_demo_stores", "run_batch",
-    "safe_cell", "scatter_by_group", "sector_counts", "sweep", "to_frame", "uncovered_by_threshold",
-    "weakest_gaps", "write_plan",
+    "GapCoverage", "GapEvidence", "GapFit", "HUB_PROVINCES", "IndexReport", "Innovation", "Judgment", "Match",
+    "Matcher", "ProvinceProgress", "REPLICATION_STAGES", "RecommendOptions", "Recommendation", "Region",
+    "Regions", "ReplicationState", "ReplicationStep", "SECTORS", "STAGES", "Settings", "Store", "TermPair",
+    "band_of", "channel_grid", "coverage_table", "demo_corpus", "demo_matcher", "draft_plan", "embedding_map",
+    "evaluate", "evaluate_regions", "export_store", "fusion_grid", "gap_coverage", "gap_fits", "get_settings",
+    "heatmap", "import_store", "load_gaps", "load_innovations", "load_qrels", "load_split", "normalize",
+    "parse_gap", "parse_innovation", "pinned", "province_counts", "province_progress", "recommend",
+    "recommend_many", "regency_inputs", "remove_demo_stores", "run_batch", "safe_cell", "scatter_by_group",
+    "sector_counts", "sweep", "to_frame", "uncovered_by_threshold", "weakest_gaps", "write_plan",
 ]
 
 
@@ -113,6 +117,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time the names load
     from matcher.engine.text import normalize
     from matcher.facade import IndexReport, Match, Matcher, pinned
     from matcher.recommendations.confidence import GapFit, band_of, gap_fits
+    from matcher.recommendations.progress import ProvinceProgress, province_progress
     from matcher.recommendations.regency import (
         GapEvidence,
         Recommendation,
@@ -137,3 +142,4 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time the names load
     from matcher.research.sweeps import channel_grid, fusion_grid, sweep
     from matcher.store.accounts import Account, Accounts
     from matcher.store.database import Store
+    from matcher.store.replications import REPLICATION_STAGES, ReplicationState, ReplicationStep

@@ -37,6 +37,7 @@ from matcher.store.decisions import DecisionRepository
 from matcher.store.embeddings import PASSAGE, QUERY, Embedder
 from matcher.store.generations import GenerationReader
 from matcher.store.query_cache import TextLRU
+from matcher.store.replications import ReplicationRepository
 from matcher.store.writer import IndexReport, IndexWriter, corpus_hash
 
 __all__ = ["PASSAGE", "QUERY", "Channels", "IndexReport", "Match", "Matcher", "pinned"]
@@ -75,6 +76,8 @@ class Matcher:
         self._explainer = Explainer(analyzer)
         self.searcher = Searcher(self.analyze, self._explainer, self._scorer, s.candidates)
         self.decisions: DecisionRepository = self._store.decisions
+        # replication progress, refusing regions and innovations it does not know (the catalogue's ids)
+        self.replications = ReplicationRepository(self._store, self.regions, lambda: self.catalog.by_id)
 
     # ---- parts ------------------------------------------------------------------------------------------
     @property

@@ -41,6 +41,7 @@ from service.routes import (
     plans,
     recommendations,
     regions,
+    replications,
     shortlist,
     web,
 )
@@ -48,7 +49,7 @@ from service.schemas import ErrorPublic
 
 log = logging.getLogger("matcher.service")
 API_ROUTERS = (accounts.router, regions.router, gaps.router, recommendations.router, match.router, innovations.router,
-               shortlist.router, plans.router, batch.router)
+               shortlist.router, plans.router, batch.router, replications.router)
 ERROR_TEXTS = {400: "Bad request", 401: "Missing or invalid API key", 403: "The key's role may not do this",
                404: "Not found", 409: "Conflict, or a limit on stored data reached", 410: "Removed",
                413: "Too large", 422: "Invalid input", 429: "Rate limited",

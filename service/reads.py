@@ -64,8 +64,8 @@ class View:
 
 class Snapshot:
     """What a listing route reads, with the names a ``Matcher`` has: ``regions``, ``catalog``, ``gaps()``,
-    ``gap()``, ``gap_counts()``, ``decisions``, ``innovation()``. ``catalog`` raises StoreError when there is no
-    usable index."""
+    ``gap()``, ``gap_counts()``, ``decisions``, ``replications``, ``innovation()``. ``catalog`` raises StoreError
+    when there is no usable index."""
 
     def __init__(self, reads: Reads, view: View | None, problem: StoreError | None):
         self.settings, self.regions, self.store = reads.settings, reads.regions, reads.store
@@ -90,6 +90,11 @@ class Snapshot:
     def decisions(self) -> Any:
         """The decision repository (``current``, ``history``, ``by_innovation``, ``replicated``), locked per call."""
         return self.store.decisions
+
+    @property
+    def replications(self) -> Any:
+        """The replication steps (``history``, ``latest``, ``replicated``), locked per call."""
+        return self.store.replications
 
     def innovation(self, innovation_id: str) -> Innovation:
         catalog = self.catalog

@@ -107,3 +107,17 @@ def batch_matcher(_batch_home, tmp_path, e5_encoder, regions):
     home = tmp_path / "batch-home"
     shutil.copytree(_batch_home, home)
     return Matcher(Settings(home=home), encoder=e5_encoder, regions=regions)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium through Playwright, one per test module (the page tests share it)."""
+    from helpers.browser import ARGS, CHROMIUM
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()

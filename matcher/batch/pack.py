@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from matcher.batch.files import atomic_write_text, safe_filename
+from matcher.batch.progress import PROGRESS_COLUMNS, PROGRESS_SHEET, progress_rows
 from matcher.batch.reports import FitCost, report_name, write_province_report
 from matcher.batch.results import BatchSummary, RegionResult
 from matcher.batch.tables import (
@@ -28,6 +29,7 @@ from matcher.batch.tables import (
     write_xlsx,
 )
 from matcher.errors import MatcherError
+from matcher.recommendations.progress import province_progress
 
 if TYPE_CHECKING:
     from matcher.facade import Matcher
@@ -53,7 +55,8 @@ def _plans(matcher: Matcher, results: Sequence[RegionResult], folder: Path) -> l
 
 
 def _remove_stale(out: Path, keep: set[str]) -> None:
-    stale = [*out.glob("report-*.html"), *out.glob("plans/*.docx"), out / "changes.csv", out / "decisions.csv"]
+    stale = [*out.glob("report-*.html"), *out.glob("plans/*.docx"), out / "changes.csv", out / "decisions.csv",
+             out / "progress.csv"]
     for path in stale:
         if path.is_file() and path.relative_to(out).as_posix() not in keep:
             path.unlink()
@@ -73,7 +76,13 @@ def write_outputs(
     write_csv(out / "recommendations.csv", COLUMNS, recommendation_rows(results), dialect)
     write_csv(out / "alternates.csv", ALTERNATE_COLUMNS, alternate_rows(results), dialect)
     provinces = [matcher.regions.province(code) for code in summary.provinces]
-    write_xlsx(out / "recommendations.xlsx", results, [(p.code, p.name) for p in provinces])
+    steps = None if summary.replication_steps is None else progress_rows(matcher, summary.region_codes)
+    extra = [] if steps is None else [(PROGRESS_SHEET, PROGRESS_COLUMNS, steps)]
+    write_xlsx(out / "recommendations.xlsx", results, [(p.code, p.name) for p in provinces], extra)
+    if steps is not None:
+        write_csv(out / "progress.csv", PROGRESS_COLUMNS, steps, dialect)
+        written.append("progress.csv")
+        summary.replication_steps = len(steps)
     decided = decision_rows(results)
     if decided:
         write_csv(out / "decisions.csv", DECISION_COLUMNS, decided, dialect)
@@ -90,7 +99,9 @@ def write_outputs(
         name = report_name(p)
         write_province_report(out / name, p, mine, summary.k, summary.max_visits, info,
                               fit if summary.max_visits else None, cap_scope=summary.cap_scope,
-                              exclude_rejected=summary.exclude_rejected)
+                              exclude_rejected=summary.exclude_rejected,
+                              progress=None if steps is None else province_progress(
+                                  matcher, p.code, [r.region.code for r in mine]))
         written.append(name)
         by_province[p.code] = {"name": p.name, "regions": len(mine), "rows": sum(len(r.recommendations) for r in mine),
                                "regions_with_recommendations": sum(1 for r in mine if r.recommendations),

@@ -26,6 +26,7 @@ from matcher.data.labels import (
     AWARD_LABELS,
     CHANGE_LABELS,
     PART_LABELS,
+    REPLICATION_STAGE_LABELS,
     STAGE_LABELS,
     award_label,
     decision_label,
@@ -36,6 +37,7 @@ from matcher.data.labels import (
     when,
 )
 from matcher.data.regions import Province
+from matcher.recommendations.progress import FUNNEL, ProvinceProgress
 
 __all__ = ["AWARD_LABELS", "CHANGE_LABELS", "PART_LABELS", "STAGE_LABELS", "FitCost", "render", "report_name",
            "write_province_report"]
@@ -67,7 +69,8 @@ def environment() -> Any:
     env.globals.update(
         label=sector_label, part=lambda p: PART_LABELS.get(p, p), change=lambda c: CHANGE_LABELS.get(c, c),
         stage=stage_label, award=award_label, decision=decision_label, num=number, pct=percent, when=when,
-        status=_status, parts=tuple(PART_LABELS),
+        status=_status, parts=tuple(PART_LABELS), step=lambda c: REPLICATION_STAGE_LABELS.get(c, c),
+        stages=tuple(REPLICATION_STAGE_LABELS), funnel_stages=FUNNEL,
         style=Markup(STYLE),  # our own constant CSS: escaping would break its quotes
     )
     return env
@@ -107,11 +110,12 @@ def sector_chart(results: Sequence[RegionResult], title: str) -> str:
 def write_province_report(
     path: Path, province: Province, results: Sequence[RegionResult], k: int, cap: int | None,
     info: dict[str, str], fit: FitCost | None = None, *, cap_scope: str | None = None,
-    exclude_rejected: bool = False,
+    exclude_rejected: bool = False, progress: ProvinceProgress | None = None,
 ) -> Path:
     """Write the report of one province's regencies (``results`` in code order) to ``path``.
 
-    A regency gets a section when it has gaps, decisions or changes; the others are named once in a list."""
+    A regency gets a section when it has gaps, decisions or changes; the others are named once in a list.
+    ``progress`` (``matcher batch --progress``) adds the replication progress of the run's regencies."""
     shown = [r for r in results if r.gaps or r.recommendations or r.decisions or r.changes]
     html = render(
         REPORT, province=province, regions=results, k=k, cap=cap, info=info, fit=fit, cap_scope=cap_scope,
@@ -119,5 +123,6 @@ def write_province_report(
         listed=[r for r in results if r.recommendations],
         ranks={r.region.code: {rec.innovation.id: rec.rank for rec in r.recommendations} for r in results},
         chart=sector_chart(results, f"Sektor kesenjangan dan rekomendasi: {province.name}"),
+        progress=progress,
     )
     return atomic_write_text(path, html)

@@ -100,6 +100,7 @@ class BatchSummary:
     exclude_rejected: bool = False
     csv_dialect: str = "id"
     decisions: dict[str, int] = field(default_factory=dict)  # current decisions of the run's regencies, by kind
+    replication_steps: int | None = None  # with --progress: the recorded steps in progress.csv (else None)
     computed: int = 0  # parts computed by this call
     reused: int = 0  # parts taken from an earlier, possibly interrupted, call
 

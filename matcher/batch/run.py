@@ -167,6 +167,7 @@ def run_batch(
     plans: bool = False,
     exclude_rejected: bool = False,
     csv_dialect: str = "id",
+    replication_progress: bool = False,
     progress: bool = False,
     progress_callback: ProgressCallback | None = None,
 ) -> BatchSummary:
@@ -181,6 +182,8 @@ def run_batch(
     Every file marks the mentors' latest decision on each innovation (dipilih / ditolak / sudah direplikasi);
     ``exclude_rejected`` leaves rejected innovations out, and the next candidates take their places.
     ``csv_dialect`` is "id" (``;`` and decimal comma, as Excel in an Indonesian locale reads CSV) or "intl".
+    ``replication_progress`` adds the recorded replication steps of the run's regencies: progress.csv, a sheet in
+    recommendations.xlsx and a progress section (funnel, regencies, stage times) in each province report.
     """
     if k < 1:
         raise ConfigError("k must be at least 1")
@@ -262,6 +265,7 @@ def run_batch(
     if previous_rows is not None:
         summary.changes = {kind: sum(1 for r in results for c in r.changes or [] if c.kind == kind)
                            for kind in CHANGE_KINDS}
+    summary.replication_steps = 0 if replication_progress else None  # write_outputs counts them
     write_outputs(matcher, results, summary, fits, plans)
     shutil.rmtree(parts_dir, ignore_errors=True)  # complete: the parts were internal (a kill here leaves them)
     return summary

@@ -59,11 +59,16 @@ HEADERS: dict[str, str] = {
     "gap_priority": "Prioritas kesenjangan", "gap_score": "Skor kecocokan kesenjangan", "gap_text": "Kesenjangan",
     "matched_terms": "Kata yang cocok", "evidence": "Kalimat pendukung", "order": "Urutan cadangan",
     "listed_rank": "Peringkat di daftar", "change": "Perubahan", "previous_rank": "Peringkat sebelumnya",
+    # replication progress (matcher.batch.progress)
+    "progress_stage": "Tahap replikasi", "stage_date": "Tanggal tahap", "document": "Dokumen rencana aksi",
+    "reason": "Alasan berhenti", "note": "Catatan", "who": "Oleh", "account": "Dicatat oleh akun",
+    "recorded_at": "Waktu dicatat",
 }
 # XLSX display formats: rounded for people; the cell keeps the full value.
-NUMBER_FORMATS: dict[str, str] = {"distance_km": "0", "score": "0.00", "gap_score": "0.00",
+NUMBER_FORMATS: dict[str, str] = {"distance_km": "0", "score": "0.00", "gap_score": "0.00", "stage_date": "yyyy-mm-dd",
                                   **{p: "0.00" for p in PARTS}}
-WRAPPED = {"innovation_title", "gap_text", "matched_terms", "evidence", "institution", "decision_note"}
+WRAPPED = {"innovation_title", "gap_text", "matched_terms", "evidence", "institution", "decision_note", "note",
+           "reason", "document"}
 MAX_WIDTH = 60
 DIALECTS = {"id": (";", ","), "intl": (",", ".")}  # CSV dialect -> (cell separator, decimal mark)
 DECISION_SHEET = "Keputusan"  # no province sheet is named so: theirs start with the code
@@ -195,23 +200,34 @@ def _fill_sheet(ws: Any, columns: Sequence[str], rows: Sequence[dict[str, Any]])
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 1)}"
 
 
-def write_xlsx(path: Path, results: Sequence[RegionResult], provinces: Sequence[tuple[str, str]]) -> Path:
-    """One sheet per province (in the order given), then a "Keputusan" sheet when the mentors decided anything."""
+Sheet = tuple[str, Sequence[str], Sequence[dict[str, Any]]]  # (title, column keys, rows)
+
+
+def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
+    """An XLSX package of these sheets, each filled as every sheet of ours (``_fill_sheet``), with fixed stamps."""
     from openpyxl import Workbook
 
     wb = Workbook()
     wb.remove(wb.active)
-    used: set[str] = set()
-    rows = recommendation_rows(results)
-    for code, name in provinces:
-        _fill_sheet(wb.create_sheet(_sheet_title(code, name, used)), COLUMNS,
-                    [r for r in rows if r["province_code"] == code])
-    decided = decision_rows(results)
-    if decided:
-        _fill_sheet(wb.create_sheet(DECISION_SHEET), DECISION_COLUMNS, decided)
+    for title, columns, rows in sheets:
+        _fill_sheet(wb.create_sheet(title), columns, rows)
     buf = io.BytesIO()
     wb.save(buf)
-    return atomic_write_bytes(path, stable_ooxml(buf.getvalue()))
+    return stable_ooxml(buf.getvalue())
+
+
+def write_xlsx(path: Path, results: Sequence[RegionResult], provinces: Sequence[tuple[str, str]],
+               extra: Sequence[Sheet] = ()) -> Path:
+    """One sheet per province (in the order given), then a "Keputusan" sheet when the mentors decided anything,
+    then the ``extra`` sheets (the progress sheet of ``matcher batch --progress``)."""
+    used: set[str] = set()
+    rows = recommendation_rows(results)
+    sheets: list[Sheet] = [(_sheet_title(code, name, used), COLUMNS, [r for r in rows if r["province_code"] == code])
+                           for code, name in provinces]
+    decided = decision_rows(results)
+    if decided:
+        sheets.append((DECISION_SHEET, DECISION_COLUMNS, decided))
+    return atomic_write_bytes(path, workbook_bytes([*sheets, *extra]))
 
 
 def read_previous(folder: Path) -> dict[str, list[PreviousRow]]:

@@ -17,6 +17,8 @@ border-radius:.6rem;padding:0 .45rem;margin:0 .15rem .15rem 0;font-size:.8rem}.p
 font-size:.8rem;font-weight:600;border:1px solid #d0d7de}.s-shortlisted{background:#dafbe1;color:#116329}
 .s-rejected{background:#ffe2e0;color:#a40e26}.s-replicated{background:#ddf4ff;color:#0a3069}
 tr.rejected td{color:#59636e}tr.rejected strong{text-decoration:line-through}
+.funnel .bar{display:inline-block;height:.7rem;background:#0969da;vertical-align:middle;margin-right:.3rem}
+.funnel td.num{text-align:left}
 footer{margin-top:3rem;border-top:1px solid #d0d7de;padding-top:.5rem;color:#59636e;font-size:.8rem}
 @page{size:A4;margin:15mm}
 @media print{body{margin:0;max-width:none;padding:0;font-size:10pt}h2.region{page-break-before:always}
@@ -47,6 +49,25 @@ kecocokan {{ num(fit.capped) }} dibanding {{ num(fit.uncapped) }} tanpa batas: b
 Skor dibulatkan; nilai lengkapnya ada di recommendations.csv.</p>
 <h2>Sebaran sektor</h2>
 <img alt="Sebaran sektor kesenjangan dan rekomendasi" src="data:image/png;base64,{{ chart }}">
+{% if progress %}<h2 id="progres">Progres replikasi</h2>
+<p>Setiap pasangan kabupaten/kota dan inovasi dihitung pada tahap terjauh yang pernah dicapainya; keputusan
+"dipilih" tanpa langkah tercatat dihitung sebagai tahap dipilih. Rinciannya ada di progress.csv.</p>
+<table class="funnel"><tr><th>Tahap</th><th>Jumlah</th></tr>
+{% set top = [progress.funnel.values()|max, 1]|max %}{% for s in funnel_stages %}<tr><td>{{ "Kesenjangan" if s == "gaps" else step(s) }}</td>
+<td class="num"><span class="bar" style="width:{{ (100 * progress.funnel[s] / top)|round(1) }}%"></span> {{ progress.funnel[s] }}</td></tr>
+{% endfor %}<tr><td>Berhenti</td><td class="num">{{ progress.dropped }}</td></tr></table>
+<h3>Lama antartahap (median hari)</h3>
+<table><tr><th>Dari</th><th>Ke</th><th>Median hari</th><th>Pasangan bertanggal</th></tr>
+{% for t in progress.times %}<tr><td>{{ step(t.start) }}</td><td>{{ step(t.end) }}</td>
+<td class="num">{{ num(t.median_days, 0) if t.median_days is not none else "-" }}</td><td class="num">{{ t.pairs }}</td></tr>
+{% endfor %}</table>
+<h3>Per kabupaten/kota</h3>
+<table><tr><th>Kabupaten/kota</th><th>Kesenjangan</th>{% for s in stages %}<th>{{ step(s) }}</th>{% endfor %}
+<th>Median hari dipilih → diterapkan</th></tr>
+{% for r in progress.regencies if r.pairs or r.gaps %}{% set t = r.times[-1] %}<tr><td>{{ r.region_name }}</td>
+<td class="num">{{ r.gaps }}</td>{% for s in stages %}<td class="num">{{ r.stages[s] }}</td>{% endfor %}
+<td class="num">{{ num(t.median_days, 0) if t.median_days is not none else "-" }}</td></tr>
+{% endfor %}</table>{% endif %}
 <h2>Daftar kabupaten/kota</h2>
 {% if shown %}<ol>{% for r in shown %}<li><a href="#r{{ r.region.code }}">{{ r.region.name }}</a> ({{ r.region.code }}):
 {{ r.recommendations|length }} rekomendasi, {{ r.gaps|length }} kesenjangan{% if r.decisions %},

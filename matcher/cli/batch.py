@@ -58,7 +58,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     try:
         s = run_batch(m, targets, args.k, Path(args.out), max_visits=args.max_visits, cap_scope=args.cap_scope,
                       alternates=args.alternates, previous=args.previous, plans=args.plans,
-                      exclude_rejected=args.exclude_rejected, csv_dialect=args.csv_dialect, progress=not args.quiet)
+                      exclude_rejected=args.exclude_rejected, csv_dialect=args.csv_dialect,
+                      replication_progress=args.progress, progress=not args.quiet)
     except KeyboardInterrupt:
         print(f"matcher: interrupted; finished regencies are kept in {Path(args.out) / 'parts'}: run the same "
               "command again to resume", file=sys.stderr)
@@ -81,6 +82,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
             print(f"the cap left {sum(s.shortfall.values())} slot(s) empty in {len(s.shortfall)} regencies")
     if s.changes is not None:
         print("since the previous run: " + ", ".join(f"{n} {kind}" for kind, n in s.changes.items()))
+    if s.replication_steps is not None:
+        print(f"replication progress: {s.replication_steps} recorded steps in progress.csv, a sheet and each report")
     if args.plans:
         print(f"action-plan drafts: {len(s.plans)} (one per shortlisted pair)")
     return 0
@@ -129,6 +132,9 @@ def add_batch_commands(subparsers: Any) -> None:
     p.add_argument("--csv-dialect", choices=("id", "intl"), default="id",
                    help="id (default): ';' between cells and a decimal comma, as Excel reads CSV in an Indonesian "
                         "locale; intl: ',' and '.'")
+    p.add_argument("--progress", action="store_true",
+                   help="add the replication progress (studi tiru, rencana aksi, ...): progress.csv, a sheet in "
+                        "recommendations.xlsx and a section in each report")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_batch)
 

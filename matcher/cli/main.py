@@ -461,8 +461,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import)
 
     from matcher.cli.batch import add_batch_commands
+    from matcher.cli.progress import add_progress_commands
 
     add_batch_commands(sub)
+    add_progress_commands(sub)
     for action in sub._choices_actions:  # every subcommand: its help as description, worked examples below
         command = sub.choices[action.dest]
         command.description = command.description or action.help

@@ -67,6 +67,14 @@ files: recommendations.xlsx (primary; one sheet per province, and 'Keputusan'), 
 alternates.csv, decisions.csv, report-PP-name.html (one per province), summary.json, and with --previous
 changes.csv, with --plans plans/*.docx. CSV cells are separated by ';' with a decimal comma by default, as
 Excel reads them in an Indonesian locale.""",
+    "progress": """examples:
+  matcher progress export progres.xlsx            # every recorded step, oldest first
+  matcher progress import progres-jatim.xlsx      # checked first; re-importing the same file adds nothing
+
+columns: Kode kabupaten/kota, ID inovasi, Tahap replikasi (dipilih, studi_tiru, rencana_aksi, diterapkan,
+berlanjut, berhenti), Tanggal tahap (YYYY-MM-DD or DD/MM/YYYY; required for studi_tiru and diterapkan),
+Dokumen rencana aksi (required for rencana_aksi), Alasan berhenti (required for berhenti), Catatan (required
+when a step goes back), Oleh.""",
     "plan": """examples:
   matcher plan --region 81.03 --innovation INO-1001 --out rencana-aksi.docx
   matcher plan --region "Kab. Malang" --innovation INO-1002 --out rencana.html --force""",

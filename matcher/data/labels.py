@@ -26,6 +26,10 @@ AWARD_LABELS: dict[str, str] = {"top_45": "Top 45 KIPP", "top_99": "Top 99 KIPP"
                                 "none": "Tanpa penghargaan"}
 # The meeting pack's status column: what the mentors decided about a recommended innovation.
 DECISION_LABELS: dict[str, str] = {"shortlisted": "dipilih", "rejected": "ditolak", "replicated": "sudah direplikasi"}
+# Replication progress after the shortlist (matcher.store.replications), as the page and the files name it.
+REPLICATION_STAGE_LABELS: dict[str, str] = {
+    "dipilih": "Dipilih", "studi_tiru": "Studi tiru", "rencana_aksi": "Rencana aksi", "diterapkan": "Diterapkan",
+    "berlanjut": "Berlanjut", "berhenti": "Berhenti"}
 PART_LABELS: dict[str, str] = {"relevance": "relevansi", "maturity": "kematangan", "recognition": "penghargaan",
                                "proximity": "kedekatan", "similarity": "kemiripan daerah"}
 CHANGE_LABELS: dict[str, str] = {"new": "baru", "dropped": "keluar", "moved": "bergeser"}

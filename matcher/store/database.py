@@ -20,6 +20,8 @@ from matcher.store.decisions import DecisionRepository, allow_undo
 from matcher.store.embeddings import EmbeddingCache
 from matcher.store.generations import Generations
 from matcher.store.records import GapRepository, InnovationRepository
+from matcher.store.replications import SCHEMA as REPLICATIONS_SCHEMA
+from matcher.store.replications import ReplicationRepository
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS innovations (
@@ -65,7 +67,7 @@ CREATE TABLE IF NOT EXISTS accounts (
     params TEXT NOT NULL,
     created_at REAL NOT NULL
 );
-"""
+""" + REPLICATIONS_SCHEMA  # the append-only replication steps (matcher.store.replications)
 # Columns added after a table first shipped: (table, column, declaration), added on open when missing.
 MIGRATIONS = (("shortlist", "account", "TEXT NOT NULL DEFAULT ''"),)
 
@@ -73,7 +75,7 @@ MIGRATIONS = (("shortlist", "account", "TEXT NOT NULL DEFAULT ''"),)
 class Store:
     """The SQLite file and the index folders under one home, with a typed repository per table.
 
-    ``innovations``, ``gaps``, ``decisions``, ``accounts``, ``embeddings`` and ``generations`` each own their
+    ``innovations``, ``gaps``, ``decisions``, ``replications``, ``accounts``, ``embeddings`` and ``generations`` each own their
     table (or folders); this class owns the connection, transactions and the writer lock they share.
     """
 
@@ -88,6 +90,7 @@ class Store:
         self.innovations = InnovationRepository(self)
         self.gaps = GapRepository(self)
         self.decisions = DecisionRepository(self)
+        self.replications = ReplicationRepository(self)
         self.accounts = AccountRepository(self)
         self.embeddings = EmbeddingCache(self)
         self.generations = Generations(self)

@@ -141,5 +141,7 @@ class DecisionRepository:
                          [tuple(getattr(d, f) for f in fields) for d in decisions])
 
     def replicated(self, region_code: str) -> set[str]:
-        """Innovations this region has already replicated: never recommended to it again."""
-        return {d.innovation_id for d in self.current(region_code) if d.decision == "replicated"}
+        """Innovations this region has already replicated, never recommended to it again: a ``replicated``
+        decision or a replication stage of ``diterapkan`` or later (``ReplicationRepository.replicated``, the one
+        definition)."""
+        return self._store.replications.replicated(region_code)

@@ -4,6 +4,7 @@
 import { $, SECTORS, api, apiKey, el, explain, keyRemembered, setApiKey, toast } from "./lib.js";
 import { confidence } from "./cards.js";
 import { openInnovation } from "./innovation.js";
+import { fillProgressProvinces, setupProgress, showProvince } from "./progress.js";
 import { setupRegionView, showRegion } from "./region.js";
 import { fillProvinces, setupSearch, showCatalogue, showSearch } from "./search.js";
 import { showError, showView, state } from "./view.js";
@@ -20,6 +21,7 @@ async function refreshAccount() {
     state.account = null;
     status.textContent = "Belum masuk: Anda dapat melihat, tetapi belum dapat menyimpan.";
     status.className = "key-status";
+    document.dispatchEvent(new CustomEvent("account-changed"));
     return;
   }
   try {
@@ -35,6 +37,7 @@ async function refreshAccount() {
     status.textContent = error.code === "unauthorized" ? "Kode akses tidak dikenal. Periksa lagi, lalu masuk ulang." : explain(error);
     status.className = "key-status bad";
   }
+  document.dispatchEvent(new CustomEvent("account-changed"));
 }
 
 function setupSignIn() {
@@ -68,6 +71,7 @@ async function loadProvinces() {
   }
   $("province").replaceChildren(el("option", { value: "", text: "Pilih provinsi…" }), hub, other);
   fillProvinces(data);
+  fillProgressProvinces(data);
 }
 
 async function chooseProvince(code) {
@@ -144,6 +148,7 @@ async function route() {
   if (hash.startsWith("inovasi/")) return openInnovation(hash.slice("inovasi/".length));
   if (hash === "katalog") return showCatalogue();
   if (hash === "cari") return showSearch();
+  if (hash === "provinsi" || hash.startsWith("provinsi/")) return showProvince(hash.slice("provinsi/".length));
   if (!hash || hash === "wilayah") {
     if (state.region) showView("region", "region-name");
     else showView("empty");
@@ -158,6 +163,7 @@ async function start() {
   setupSignIn();
   setupRegionView();
   setupSearch();
+  setupProgress();
   $("province").addEventListener("change", (e) => chooseProvince(e.target.value));
   $("region-search").addEventListener("input", renderRegionList);
   $("sidebar-toggle").addEventListener("click", () => setSidebar($("sidebar-toggle").getAttribute("aria-expanded") !== "true"));

@@ -3,6 +3,7 @@ import {
   $, BANDS, DECISIONS, PRIORITIES, SECTORS, api, el, explain, formatNumber, formatTime, needKey, saveBlob, toast,
 } from "./lib.js";
 import { fitQuotes, recommendationCard } from "./cards.js";
+import { loadRegionProgress } from "./progress.js";
 import { showView, state } from "./view.js";
 
 let lastRecommendations = [];
@@ -227,7 +228,8 @@ export async function showRegion(region) {
   state.region = region;
   state.coverage = [];
   lastRecommendations = [];
-  $("region-province").textContent = `Provinsi ${region.province_name}${region.hub ? " · provinsi hub" : ""}`;
+  $("region-province").replaceChildren("Provinsi ", el("a", { href: `#provinsi/${region.province_code}`,
+    text: region.province_name, title: "Progres replikasi provinsi ini" }), region.hub ? " · provinsi hub" : "");
   $("region-name").textContent = region.name;
   const meta = [`Kode ${region.code}`, `Ibu kota ${region.capital}`];
   if (region.population) meta.push(`Penduduk ${formatNumber(region.population)}`);
@@ -239,6 +241,7 @@ export async function showRegion(region) {
   $("gap-list").replaceChildren();
   showView("region", "region-name");
   await Promise.all([loadGaps(), loadRecommendations(), loadShortlist()]);
+  await loadRegionProgress();  // after the shortlist: its innovations are the form's choices
 }
 
 export function setupRegionView() {
@@ -253,6 +256,8 @@ export function setupRegionView() {
     else loadRecommendations();
   });
   $("export-csv").addEventListener("click", exportCsv);
+  // an implemented innovation is no longer recommended: the list follows each recorded step
+  document.addEventListener("progress-changed", () => loadRecommendations());
   for (const button of document.querySelectorAll(".jump button")) {
     button.addEventListener("click", () => $(button.dataset.target).scrollIntoView({ behavior: "smooth", block: "start" }));
   }

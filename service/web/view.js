@@ -6,8 +6,9 @@ export const state = {
 };
 
 const VIEWS = { empty: "empty-state", region: "region-view", innovation: "innovation-view",
-                catalogue: "catalogue-view", search: "search-view" };
-const TAB_OF = { empty: "region", region: "region", innovation: null, catalogue: "catalogue", search: "search" };
+                catalogue: "catalogue-view", search: "search-view", province: "province-view" };
+const TAB_OF = { empty: "region", region: "region", innovation: null, catalogue: "catalogue", search: "search",
+                 province: "province" };
 
 // Show one view, hide the others and any earlier error; ``focus`` is the id of the heading to move focus to.
 export function showView(name, focus = null) {

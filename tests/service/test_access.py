@@ -198,6 +198,8 @@ WRITES: dict[tuple[str, str], Policy] = {
         "mentor", 201, lambda s, ok: ("/regions/73.72/shortlist", {"innovation_id": "M1", "decision": "shortlisted"})),
     ("DELETE", "/regions/{code}/shortlist/{innovation_id}"): Policy(
         "mentor", 200, lambda s, ok: (f"/regions/73.72/shortlist/{decided(s)}", None)),
+    ("POST", "/regions/{code}/replications"): Policy(
+        "mentor", 201, lambda s, ok: ("/regions/73.72/replications", {"innovation_id": "M1", "stage": "dipilih"})),
     ("POST", "/batch"): Policy("mentor", 202, lambda s, ok: ("/batch", {"regions": ["35.01"],
                                                                         "k": 1 + next(JOB_K) % 100})),
     ("DELETE", "/batch/{job_id}"): Policy("mentor", 204, lambda s, ok: (f"/batch/{new_job(s)}", None)),
@@ -223,7 +225,7 @@ def snapshot(server: LiveServer) -> tuple:
     uri = f"file:{server.home / 'matcher.db'}?mode=ro"
     with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
         tables = tuple(conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()  # noqa: S608 - fixed names
-                       for t in ("innovations", "gaps", "shortlist", "meta"))
+                       for t in ("innovations", "gaps", "shortlist", "replications", "meta"))
     return tables, len(server.app.state.engine.jobs._jobs)
 
 
@@ -275,7 +277,8 @@ def test_auth_is_checked_before_the_body_and_the_target(servers, role):
 
 READ_OPEN = {"/health", "/", "/openapi.json", "/static/{path}"}  # open whatever the settings; no data in them
 READ_KEYED = {"/me"}  # any valid key, whatever the settings
-SAMPLE = {"code": "81.03", "innovation_id": "M1", "name": "summary.json", "path": "app.js", "gap_id": "MG1"}
+SAMPLE = {"code": "81.03", "innovation_id": "M1", "name": "summary.json", "path": "app.js", "gap_id": "MG1",
+          "province": "81"}
 
 
 def read_url(server: LiveServer, path: str) -> str:

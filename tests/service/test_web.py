@@ -13,13 +13,12 @@ its own copy of the store, so no test sees another's gaps or decisions.
 from __future__ import annotations
 
 import contextlib
-import shutil
 from pathlib import Path
 
 import httpx
 import pytest
 from docx import Document
-from helpers.browser import ARGS, CHROMIUM
+from helpers.browser import axe_problems, watch
 from helpers.live_server import LiveServer, service_app, service_home
 
 pytestmark = pytest.mark.slow
@@ -49,25 +48,6 @@ def serve(_mini_home, tmp_path, e5_encoder, regions):
 @pytest.fixture
 def server(serve) -> LiveServer:
     return serve()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-def watch(page):
-    """Collect console errors, page errors and dialogs, so a test can assert the page stayed quiet."""
-    page.problems = []
-    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
-    page.on("pageerror", lambda e: page.problems.append(str(e)))
-    page.on("dialog", lambda d: page.problems.append(f"dialog: {d.message}") or d.dismiss())
-    return page
 
 
 @pytest.fixture
@@ -456,14 +436,6 @@ def test_errors_are_in_indonesian_and_never_leave_the_previous_regency_on_screen
 
 
 # ---- accessibility -------------------------------------------------------------------------------------------
-def axe_problems(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-
-
 @pytest.mark.parametrize("device", ["phone", "desktop"])
 def test_axe_finds_no_serious_or_critical_violation(server, request, device):
     page = request.getfixturevalue("phone") if device == "phone" else request.getfixturevalue("page")
