@@ -55,7 +55,7 @@ HEADERS: dict[str, str] = {
     "sector": "Sektor", "stage": "Tahapan", "award": "Penghargaan", "origin_code": "Kode daerah asal",
     "origin_name": "Daerah asal", "institution": "Instansi asal", "distance_km": "Jarak (km)", "score": "Skor",
     "relevance": "Skor relevansi", "maturity": "Skor kematangan", "recognition": "Skor penghargaan",
-    "proximity": "Skor kedekatan", "similarity": "Skor kemiripan daerah", "gap_id": "ID kesenjangan",
+    "proximity": "Skor kedekatan", "similarity": "Skor kemiripan daerah", "peers": "Skor daerah serupa", "gap_id": "ID kesenjangan",
     "gap_priority": "Prioritas kesenjangan", "gap_score": "Skor kecocokan kesenjangan", "gap_text": "Kesenjangan",
     "matched_terms": "Kata yang cocok", "evidence": "Kalimat pendukung", "order": "Urutan cadangan",
     "listed_rank": "Peringkat di daftar", "change": "Perubahan", "previous_rank": "Peringkat sebelumnya",

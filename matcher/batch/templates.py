@@ -98,7 +98,9 @@ Skor dibulatkan; nilai lengkapnya ada di recommendations.csv.</p>
 <td>{% if ev %}Menjawab {{ ev.gap_id }} (prioritas {{ ev.priority }}){% if rec.gaps|length > 1 %} dan
 {{ rec.gaps|length - 1 }} kesenjangan lain{% endif %}.<br>{% for t in ev.shown_words %}<span class="tag">{{ t }}</span>
 {% endfor %}<br><em>“{{ ev.best_sentence }}”</em>{% if ev.caution %}<br><span class="caution">Perhatian:
-{{ ev.caution }}</span>{% endif %}{% endif %}</td></tr>
+{{ ev.caution }}</span>{% endif %}{% endif %}{% if rec.peers and rec.peers.line() %}<br>Daerah serupa:
+{{ rec.peers.line() }}{% endif %}{% if rec.peers and rec.peers.caution() %}<br><span class="caution">Perhatian:
+{{ rec.peers.caution() }}</span>{% endif %}</td></tr>
 {% endfor %}</table>
 {% elif r.gaps %}<p>Tidak ada inovasi yang dapat direkomendasikan dengan pilihan batch ini.</p>{% endif %}
 {% if r.alternates %}<h3>Cadangan</h3><ol>{% for a in r.alternates %}{% set d = r.decision(a.innovation.id) %}<li>{{ a.innovation.title }}

@@ -31,7 +31,8 @@ REPLICATION_STAGE_LABELS: dict[str, str] = {
     "dipilih": "Dipilih", "studi_tiru": "Studi tiru", "rencana_aksi": "Rencana aksi", "diterapkan": "Diterapkan",
     "berlanjut": "Berlanjut", "berhenti": "Berhenti"}
 PART_LABELS: dict[str, str] = {"relevance": "relevansi", "maturity": "kematangan", "recognition": "penghargaan",
-                               "proximity": "kedekatan", "similarity": "kemiripan daerah"}
+                               "proximity": "kedekatan", "similarity": "kemiripan daerah",
+                               "peers": "daerah serupa"}
 CHANGE_LABELS: dict[str, str] = {"new": "baru", "dropped": "keluar", "moved": "bergeser"}
 NO_SECTOR = "Tanpa sektor"
 _SWAP = str.maketrans(",.", ".,")  # 1,499.5 -> 1.499,5

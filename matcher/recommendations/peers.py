@@ -110,7 +110,7 @@ def peer_evidence(
     kept: dict[str, list[PeerOutcome]] = {}
     dropped: dict[str, list[PeerOutcome]] = {}
     for s in states:
-        if s.region_code not in similarity:
+        if s.region_code not in similarity or s.stage not in KEPT + DROPPED:
             continue
         outcome = PeerOutcome(s.region_code, names.get(s.region_code, s.region_code), s.stage,
                               similarity[s.region_code], s.reason if s.stage in DROPPED else "")

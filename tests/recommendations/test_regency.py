@@ -22,7 +22,8 @@ def test_recommendations_explain_themselves(mini_matcher):
     recs = recommend(mini_matcher, "Kabupaten Kepulauan Tanimbar", k=3)
     assert recs[0].innovation.id == "M1"  # the boat referral answers the island maternal-health gap
     top = recs[0]
-    assert set(top.parts) == {"relevance", "maturity", "recognition", "proximity", "similarity"}
+    assert set(top.parts) == {"relevance", "maturity", "recognition", "proximity", "similarity", "peers"}
+    assert top.parts["peers"] == 0.0 and top.peers is None  # no similar regency has a history yet
     assert top.score == pytest.approx(sum(top.parts.values()), abs=1e-4)
     assert top.gaps[0].gap_id == "MG1" and top.gaps[0].matched_terms
     assert top.distance_km is not None and top.distance_km > 0
