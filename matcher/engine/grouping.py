@@ -67,8 +67,7 @@ def pair_scores(source: PairSource, a: np.ndarray, b: np.ndarray, dense_weight: 
     out = np.empty(len(a), dtype=np.float64)
     for start in range(0, len(a), _CHUNK):
         pa, pb = a[start : start + _CHUNK], b[start : start + _CHUNK]
-        va, vb = source.vectors(pa).astype(np.float64), source.vectors(pb).astype(np.float64)
-        dense = np.einsum("ij,ij->i", va, vb)
+        dense = np.einsum("ij,ij->i", source.vectors(pa), source.vectors(pb)).astype(np.float64)
         ta, tb = source.terms(pa), source.terms(pb)
         shared = np.asarray(ta.multiply(tb).sum(axis=1)).ravel()
         union = np.diff(ta.indptr) + np.diff(tb.indptr) - shared
@@ -154,7 +153,7 @@ class Grouping:
             if gid is not None:
                 touched |= {r for r, g in self.group_of_.items() if g == gid}
         new.group_of_ = {r: g for r, g in self.group_of_.items() if r not in touched and r not in gone}
-        new._regroup(touched - gone)
+        new._regroup(touched - {int(r) for r in removed})
         return new
 
     def _nearest(self, source: PairSource, rids: np.ndarray, k: int, scores: bool = False

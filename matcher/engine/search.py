@@ -100,8 +100,8 @@ class Searcher:
         confidence = scorer.confidence(scores)
         cat = generation.catalog
         order = np.lexsort((positions, -scores))
-        groups = generation.groups if self.collapse else None
-        if groups is not None:
+        groups = generation.groups
+        if groups is not None and self.collapse:
             order = np.array(groups.collapse(order.tolist(), lambda i: int(positions[i])), dtype=np.int64)
         order = order[:k]
         weights = self.explainer.weights(generation, analysis) if explain else {}

@@ -279,7 +279,7 @@ def recommend_many(
         slot = {i: j for j, i in enumerate(keep)}
         chosen = [keep[j] for j in _mmr(scores[pool], vectors, k, opts.mmr_lambda, [slot[i] for i in must])]
         chosen.sort(key=lambda i: -scores[i])
-        groups = matcher.generation.groups if matcher.settings.group_lists else None
+        groups = matcher.generation.groups
         analyses = {g.id: matcher.analyze(g.text) for g in gaps}
         recs = []
         for rank, i in enumerate(chosen, start=1):
