@@ -26,7 +26,7 @@ _EXPORTS: dict[str, str] = {
     "pinned": "matcher.facade",
     "Settings": "matcher.config", "get_settings": "matcher.config",
     "Filters": "matcher.engine.catalog", "Catalog": "matcher.engine.catalog", "normalize": "matcher.engine.text",
-    "TermPair": "matcher.engine.highlights",
+    "TermPair": "matcher.engine.highlights", "GroupInfo": "matcher.engine.groups",
     # records, vocabularies, loaders, regions
     "Innovation": "matcher.data.records", "Gap": "matcher.data.records", "Judgment": "matcher.data.records",
     "SECTORS": "matcher.data.records", "STAGES": "matcher.data.records", "AWARDS": "matcher.data.records",
@@ -70,15 +70,16 @@ _EXPORTS: dict[str, str] = {
 }
 __all__ = [
     "AWARDS", "Account", "Accounts", "Catalog", "CrossTable", "DemoCorpus", "EvalResult", "Filters", "Gap",
-    "GapCoverage", "GapEvidence", "GapFit", "HUB_PROVINCES", "IndexReport", "Innovation", "Judgment", "Match",
-    "Matcher", "ProvinceProgress", "REPLICATION_STAGES", "RecommendOptions", "Recommendation", "Region",
-    "Regions", "ReplicationState", "ReplicationStep", "SECTORS", "STAGES", "Settings", "Store", "TermPair",
-    "band_of", "channel_grid", "coverage_table", "demo_corpus", "demo_matcher", "draft_plan", "embedding_map",
-    "evaluate", "evaluate_regions", "export_store", "fusion_grid", "gap_coverage", "gap_fits", "get_settings",
-    "heatmap", "import_store", "load_gaps", "load_innovations", "load_qrels", "load_split", "normalize",
-    "parse_gap", "parse_innovation", "pinned", "province_counts", "province_progress", "recommend",
-    "recommend_many", "regency_inputs", "remove_demo_stores", "run_batch", "safe_cell", "scatter_by_group",
-    "sector_counts", "sweep", "to_frame", "uncovered_by_threshold", "weakest_gaps", "write_plan",
+    "GapCoverage", "GapEvidence", "GapFit", "GroupInfo", "HUB_PROVINCES", "IndexReport", "Innovation",
+    "Judgment", "Match", "Matcher", "ProvinceProgress", "REPLICATION_STAGES", "RecommendOptions",
+    "Recommendation", "Region", "Regions", "ReplicationState", "ReplicationStep", "SECTORS", "STAGES",
+    "Settings", "Store", "TermPair", "band_of", "channel_grid", "coverage_table", "demo_corpus",
+    "demo_matcher", "draft_plan", "embedding_map", "evaluate", "evaluate_regions", "export_store",
+    "fusion_grid", "gap_coverage", "gap_fits", "get_settings", "heatmap", "import_store", "load_gaps",
+    "load_innovations", "load_qrels", "load_split", "normalize", "parse_gap", "parse_innovation", "pinned",
+    "province_counts", "province_progress", "recommend", "recommend_many", "regency_inputs",
+    "remove_demo_stores", "run_batch", "safe_cell", "scatter_by_group", "sector_counts", "sweep", "to_frame",
+    "uncovered_by_threshold", "weakest_gaps", "write_plan",
 ]
 
 
@@ -113,6 +114,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time the names load
     from matcher.data.records import AWARDS, SECTORS, STAGES, Gap, Innovation, Judgment
     from matcher.data.regions import HUB_PROVINCES, Region, Regions
     from matcher.engine.catalog import Catalog, Filters
+    from matcher.engine.groups import GroupInfo
     from matcher.engine.highlights import TermPair
     from matcher.engine.text import normalize
     from matcher.facade import IndexReport, Match, Matcher, pinned

@@ -49,7 +49,14 @@ class Settings(BaseSettings):
     # lexical channel
     stemmer: Literal["sastrawi", "snowball", "none"] = _scoped("index", "sastrawi", description="Stemmer of the lexical channel.")
 
+    # near-duplicate groups, stored with every index generation (README, "Near-duplicate groups")
+    group_threshold: float = _scoped("index", 0.565, ge=0.0, le=1.0, description="Pair score (dense weight x cosine + the rest x term Jaccard) from which two innovations are linked as the same idea; chosen on the dev half of corpus/eval/duplicate_pairs.tsv.")
+    group_dense_weight: float = _scoped("index", 0.5, ge=0.0, le=1.0, description="Share of the vectors' cosine in the pair score (the rest: Jaccard of the analysed terms).")
+    group_neighbours: int = _scoped("index", 20, ge=1, le=200, description="Nearest vectors of each innovation scored as candidate pairs (never all pairs).")
+    group_linkage: Literal["single", "complete"] = _scoped("index", "single", description="'single': linked innovations form one group (best on the dev pairs); 'complete': parts of a group are merged only when every pair across them is linked, against chaining.")
+
     # ranking: changes results, not the index
+    group_lists: bool = _scoped("ranking", False, description="Lists show one innovation per near-duplicate group (the best documented or most proven), the others attached. Off by default: on the team test split it lowered nDCG@10 from 0.922 to 0.868 (gap level) and 0.840 to 0.793 (regency level), see README.")
     ranker: Literal["learned", "fusion"] = _scoped("ranking", "learned", description="'learned': the ranker stored with the index (trained on judgments, retrained by 'matcher learn'); 'fusion': the channels fused as MATCHER_FUSION says.")
     fusion: Literal["rrf", "weighted", "zscore"] = _scoped("ranking", "zscore", description="How the two channels are fused.")
     dense_weight: float = _scoped("ranking", 0.5, ge=0.0, le=1.0, description="Share of the dense channel in fusion (1 = dense only).")

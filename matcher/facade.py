@@ -27,6 +27,7 @@ from matcher.engine.catalog import Catalog, Filters
 from matcher.engine.encoders import Encoder, load_encoder
 from matcher.engine.explain import Explainer, Explanation
 from matcher.engine.generation import Generation
+from matcher.engine.grouping import GroupParams
 from matcher.engine.ranker import LearnedScorer
 from matcher.engine.scoring import Scorer, scorer_for
 from matcher.engine.search import Channels, Match, Searcher
@@ -71,10 +72,12 @@ class Matcher:
                                  lambda: load_encoder(s.model, s.batch_size, s.query_prompt, s.passage_prompt),
                                  embed_title=s.embed_title, memory_size=s.query_vector_cache_size)
         built_with = {**fingerprint(s, "index"), "lexicon": lexicon.digest()}  # what an index depends on
-        self._writer = IndexWriter(self._store, analyzer, self.embedder, built_with, s.ann_threshold, s.ivf_nprobe)
+        groups = GroupParams(s.group_threshold, s.group_dense_weight, s.group_neighbours, s.group_linkage)
+        self._writer = IndexWriter(self._store, analyzer, self.embedder, built_with, s.ann_threshold, s.ivf_nprobe,
+                                   groups)
         self._reader = GenerationReader(self._store, analyzer, s.ivf_nprobe, self._check_built_alike)
         self._explainer = Explainer(analyzer)
-        self.searcher = Searcher(self.analyze, self._explainer, self._scorer, s.candidates)
+        self.searcher = Searcher(self.analyze, self._explainer, self._scorer, s.candidates, collapse=s.group_lists)
         self.decisions: DecisionRepository = self._store.decisions
         # replication progress, refusing regions and innovations it does not know (the catalogue's ids)
         self.replications = ReplicationRepository(self._store, self.regions, lambda: self.catalog.by_id)

@@ -11,6 +11,7 @@ from matcher import (
     HUB_PROVINCES,
     Gap,
     GapEvidence,
+    GroupInfo,
     Innovation,
     Match,
     Recommendation,
@@ -24,6 +25,8 @@ from service.schemas import (
     DecisionPublic,
     GapEvidencePublic,
     GapPublic,
+    GroupMemberPublic,
+    GroupPublic,
     InnovationPublic,
     MatchPublic,
     PeerEvidencePublic,
@@ -73,11 +76,19 @@ def pairs(found: list[TermPair]) -> list[TermPairPublic]:
     return [TermPairPublic(gap=p.gap, innovation=p.innovation, kind=p.kind, label=p.label) for p in found]
 
 
+def group(regions: Regions, g: GroupInfo | None) -> GroupPublic | None:
+    if g is None:
+        return None
+    return GroupPublic(id=g.id, size=g.size, regions=g.regions, others=[
+        GroupMemberPublic(id=o.id, title=o.title, region_code=o.region_code, status=o.status,
+                          origin_name=regions.origin_name(o.region_code)) for o in g.others])
+
+
 def match(regions: Regions, settings: Settings, m: Match) -> MatchPublic:
     return MatchPublic(rank=m.rank, score=m.score, dense=m.dense, lexical=m.lexical, matched_terms=m.matched_terms,
                        best_sentence=m.best_sentence, matched_pairs=pairs(m.matched_pairs), caution=m.caution,
                        confidence=m.confidence, band=band_of(m.band, m.score, settings),
-                       innovation=innovation(regions, m.innovation))
+                       group=group(regions, m.group), innovation=innovation(regions, m.innovation))
 
 
 def shortened(text: str, limit: int) -> tuple[str, bool]:
@@ -103,7 +114,7 @@ def recommendation(regions: Regions, settings: Settings, rec: Recommendation, cu
         rank=rec.rank, score=rec.score, parts=rec.parts, distance_km=rec.distance_km, confidence=rec.confidence,
         band=band_of(rec.band, best, settings),
         gaps=[evidence(e, settings, text_limit) for e in rec.gaps],
-        innovation=innovation(regions, rec.innovation),
+        group=group(regions, rec.group), innovation=innovation(regions, rec.innovation),
         decision=decision(current) if current else None,
         peers=PeerEvidencePublic(**rec.peers.to_dict()) if rec.peers else None,
     )

@@ -181,6 +181,26 @@ PAIRS_DOC = ("Each matched word with the innovation's word it matches. Only word
 CAUTION_DOC = "A short compatibility warning ('butuh sinyal internet / aplikasi'), or null."
 
 
+class GroupMemberPublic(BaseModel):
+    id: str
+    title: str
+    region_code: str | None
+    origin_name: str = Field(description="Name of its kabupaten/kota or province, or 'nasional'.")
+    status: str = Field(description="aktif, or berhenti when the programme stopped.")
+
+
+class GroupPublic(BaseModel):
+    id: str = Field(description="The group's id: the first of its members' ids.")
+    size: int = Field(description="Innovations in the group, this one included.")
+    regions: int = Field(description="Distinct places the others come from: 'juga diterapkan di N daerah'.")
+    others: list[GroupMemberPublic] = Field(description="The other members, best documented or most proven first; "
+                                            "lists do not show them separately.")
+
+
+GROUP_DOC = ("Its near-duplicate group (the same idea in other places), or null when it is in none. A list shows "
+             "one innovation per group, the best documented or most proven of the candidates.")
+
+
 class MatchPublic(BaseModel):
     rank: int
     score: float
@@ -193,6 +213,7 @@ class MatchPublic(BaseModel):
                                      "judged gaps; null without a learned ranker.")
     matched_pairs: list[TermPairPublic] = Field([], description=PAIRS_DOC)
     caution: str | None = Field(None, description=CAUTION_DOC)
+    group: GroupPublic | None = Field(None, description=GROUP_DOC)
     innovation: InnovationPublic
 
 
@@ -247,6 +268,7 @@ class RecommendationPublic(BaseModel):
     distance_km: float | None
     confidence: float | None = Field(None, description="Of the gap it answers best: P(a mentor judges it relevant, grade >= 2), calibrated on "
                                      "judged gaps; null without a learned ranker.")
+    group: GroupPublic | None = Field(None, description=GROUP_DOC)
     innovation: InnovationPublic
     decision: DecisionPublic | None = Field(description="The regency's current decision on it, if any.")
     peers: PeerEvidencePublic | None = Field(None, description="What the most similar regencies did with it (replication "

@@ -28,7 +28,8 @@ def test_scopes_partition_the_settings():
 
 
 def test_the_index_fingerprint_is_what_an_index_is_built_with():
-    assert set(fields_in("index")) == {"model", "query_prompt", "passage_prompt", "stemmer", "embed_title"}
+    assert set(fields_in("index")) == {"model", "query_prompt", "passage_prompt", "stemmer", "embed_title",
+                                       "group_threshold", "group_dense_weight", "group_neighbours", "group_linkage"}
     base = Settings()
     assert fingerprint(base, "index") == fingerprint(base.model_copy(update={"fusion": "rrf", "home": "x"}), "index")
     assert fingerprint(base, "index") != fingerprint(base.model_copy(update={"stemmer": "snowball"}), "index")

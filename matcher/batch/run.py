@@ -57,7 +57,7 @@ def _digest(value: Any) -> str:
 def index_fingerprint(matcher: Matcher) -> dict[str, Any]:
     """What of the store and settings decides a ranking: the index manifest (model, stemmer, corpus), every
     setting but the paths, and a hash of the records (metadata such as awards changes scores, not only text)."""
-    manifest = {k: v for k, v in matcher.manifest.items() if k not in ("created_at", "generation")}
+    manifest = {k: v for k, v in matcher.manifest.items() if k not in ("created_at", "generation", "groups")}
     settings = fingerprint(matcher.settings, "index", "ranking")
     records = sorted((i.to_dict() for i in matcher.catalog.innovations), key=lambda d: d["id"])
     return {**settings, **manifest, "catalog_hash": _digest(records)[:16]}

@@ -16,6 +16,8 @@ import numpy as np
 
 from matcher.engine.bm25 import LexicalIndex
 from matcher.engine.catalog import Catalog
+from matcher.engine.grouping import GROUPS_FILE, Grouping
+from matcher.engine.groups import CatalogGroups
 from matcher.engine.ranker import RANKER_FILE, RankerModel
 from matcher.engine.sectors import SectorModel
 from matcher.engine.text import Analyzer
@@ -41,6 +43,7 @@ class Generation:
     sectors: SectorModel | None = None  # P(sector | vector), when the catalogue has two sectors or more
     sector_column: np.ndarray | None = None  # catalogue position -> column of the sector model (-1: none)
     ranker: RankerModel | None = None  # the learned ranker stored with this generation
+    groups: CatalogGroups | None = None  # near-duplicate groups, when the generation has them
 
     @classmethod
     def load(cls, folder: Path, catalog: Catalog, nprobe: int, analyzer: Analyzer | None = None) -> Generation:
@@ -61,6 +64,8 @@ class Generation:
                                             dtype=np.int64)
         if (folder / RANKER_FILE).exists():
             loaded.ranker = RankerModel.load(folder / RANKER_FILE)
+        if (folder / GROUPS_FILE).exists():
+            loaded.groups = CatalogGroups(catalog, Grouping.load(folder / GROUPS_FILE).group_of_)
         exact = vectors.stored()
         if exact is not None:
             loaded.matrix, ids = exact

@@ -19,6 +19,7 @@ from matcher.data.records import Innovation
 from matcher.engine.catalog import Filters
 from matcher.engine.explain import Explainer, Explanation
 from matcher.engine.generation import Generation
+from matcher.engine.groups import GroupInfo
 from matcher.engine.highlights import TermPair
 from matcher.engine.scoring import Features, Scorer
 from matcher.engine.text import Analysis
@@ -41,6 +42,7 @@ class Match:
     band: str | None = None  # "strong", "medium" or "weak", from the confidence
     matched_pairs: list[TermPair] = field(default_factory=list)  # each matched term with the innovation's word
     caution: str | None = None  # from the compatibility check ("butuh sinyal internet / aplikasi")
+    group: GroupInfo | None = None  # its near-duplicate group, when lists show one innovation per group
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -52,12 +54,14 @@ class Searcher:
     """Ranks query texts against a :class:`Generation`.
 
     ``analyze`` maps a text (and its stated sector) to its analysis (the caller may cache it), ``scorer`` gives the scoring stage of a
-    channel choice, ``candidates`` is how many each channel contributes before scoring.
+    channel choice, ``candidates`` is how many each channel contributes before scoring. ``collapse``: a list holds
+    one innovation per near-duplicate group (``matcher.engine.groups``), the others attached to it.
     """
 
     def __init__(self, analyze: Callable[..., Analysis], explainer: Explainer,
-                 scorer: Callable[[Channels, Generation], Scorer], candidates: int = 100):
+                 scorer: Callable[[Channels, Generation], Scorer], candidates: int = 100, collapse: bool = False):
         self.analyze, self.explainer, self.scorer, self.candidates = analyze, explainer, scorer, candidates
+        self.collapse = collapse
 
     def rank_many(
         self, generation: Generation, texts: Sequence[str], vectors: np.ndarray,
@@ -95,7 +99,11 @@ class Searcher:
         scores = scorer.score(features)
         confidence = scorer.confidence(scores)
         cat = generation.catalog
-        order = np.lexsort((positions, -scores))[:k]
+        order = np.lexsort((positions, -scores))
+        groups = generation.groups
+        if groups is not None and self.collapse:
+            order = np.array(groups.collapse(order.tolist(), lambda i: int(positions[i])), dtype=np.int64)
+        order = order[:k]
         weights = self.explainer.weights(generation, analysis) if explain else {}
         out = []
         for rank, i in enumerate(order, start=1):
@@ -107,6 +115,7 @@ class Searcher:
                 lexical=round(float(lexical[i]), 6), matched_terms=why.matched_terms, best_sentence=why.best_sentence,
                 matched_pairs=why.pairs, caution=why.caution,
                 confidence=sure, band=None if sure is None or generation.ranker is None else generation.ranker.band(sure),
+                group=None if groups is None else groups.info(int(positions[i])),
             ))
         return out
 

@@ -19,6 +19,7 @@ from matcher.config import Settings
 from matcher.data.loaders import Gap, Innovation
 from matcher.data.regions import Region
 from matcher.engine.catalog import Filters
+from matcher.engine.groups import GroupInfo
 from matcher.engine.highlights import TermPair
 from matcher.engine.scoring import Features, LinearScorer, Scorer
 from matcher.facade import pinned
@@ -79,6 +80,7 @@ class Recommendation:
     confidence: float | None = None  # of the gap it answers best
     band: str | None = None
     peers: PeerEvidence | None = None  # what similar regencies did with it; None when none has a history
+    group: GroupInfo | None = None  # its near-duplicate group: the others are not listed separately
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -207,6 +209,22 @@ def _mmr(scores: np.ndarray, vectors: np.ndarray, k: int, lam: float, must: Sequ
     return chosen
 
 
+def _one_per_group(matcher: Matcher, ids: list[str], must: list[int]) -> tuple[list[int], list[int]]:
+    """Indices of ``ids`` to keep so the list holds one innovation per near-duplicate group (its representative
+    among the candidates), and ``must`` moved onto the kept member of its group. Without groups: all of them."""
+    groups = matcher.generation.groups if matcher.settings.group_lists else None
+    if groups is None:
+        return list(range(len(ids))), must
+    by_id = matcher.catalog.by_id
+    keep = groups.collapse(list(range(len(ids))), lambda i: by_id[ids[i]])
+    kept_of_group = {int(groups.group_at[by_id[ids[i]]]): i for i in keep}
+    moved = []
+    for i in must:
+        g = int(groups.group_at[by_id[ids[i]]])
+        moved.append(kept_of_group.get(g, i) if g >= 0 else i)
+    return keep, list(dict.fromkeys(moved))
+
+
 def regency_inputs(matcher: Matcher, region_code: str) -> dict[str, Any]:
     """What of the store a regency's list depends on besides the index and the settings: its gap statements
     and what it has already replicated. Batch parts and the service's cache key both derive from this."""
@@ -267,9 +285,13 @@ def recommend_many(
         for gap, matches in zip(gaps, per_gap, strict=True):
             if gap.priority == 1 and matches and is_good(matches[0], opts.good_match):
                 must.append(ids.index(matches[0].innovation.id))
-        vectors = matcher.innovation_vectors(ids, centered=True)
-        chosen = _mmr(scores, vectors, k, opts.mmr_lambda, must)
+        keep, must = _one_per_group(matcher, ids, must)  # diversity then works on groups
+        pool = np.array(keep, dtype=np.int64)
+        vectors = matcher.innovation_vectors([ids[i] for i in keep], centered=True)
+        slot = {i: j for j, i in enumerate(keep)}
+        chosen = [keep[j] for j in _mmr(scores[pool], vectors, k, opts.mmr_lambda, [slot[i] for i in must])]
         chosen.sort(key=lambda i: -scores[i])
+        groups = matcher.generation.groups
         analyses = {g.id: matcher.analyze(g.text) for g in gaps}
         recs = []
         for rank, i in enumerate(chosen, start=1):
@@ -282,6 +304,7 @@ def recommend_many(
                 distance_km=_round_or_none(distances[i]),
                 origin_name=matcher.regions.origin_name(inv.region_code),
                 confidence=best.confidence, band=best.band, peers=from_peers.get(ids[i]),
+                group=None if groups is None else groups.info(matcher.catalog.by_id[inv.id]),
             ))
         out.append(recs)
     return out

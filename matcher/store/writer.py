@@ -24,6 +24,7 @@ import numpy as np
 from matcher.data.records import Gap, Innovation, text_hash
 from matcher.engine.bm25 import LexicalIndex
 from matcher.engine.generation import SECTORS_FILE
+from matcher.engine.grouping import GroupParams
 from matcher.engine.ranker import DEFAULT_RANKER, RANKER_FILE, RankerModel
 from matcher.engine.sectors import SectorModel
 from matcher.engine.text import Analyzer
@@ -32,6 +33,7 @@ from matcher.errors import NotFoundError, StoreError
 from matcher.store.database import Store
 from matcher.store.embeddings import PASSAGE, QUERY, Embedder
 from matcher.store.generations import read_manifest
+from matcher.store.grouping import write_groups
 
 
 def corpus_hash(rows: Sequence[tuple]) -> str:
@@ -60,6 +62,8 @@ class IndexReport:
     unchanged: int = 0
     gaps: int = 0
     embedded: int = 0
+    groups: int = 0  # near-duplicate groups in the new generation
+    pairs_scored: int = 0  # pairs the grouping scored: all neighbours on a full pass, the changed ones' on an update
     seconds: float = 0.0
     manifest: dict[str, Any] = field(default_factory=dict)
 
@@ -87,8 +91,10 @@ class IndexWriter:
     """
 
     def __init__(self, store: Store, analyzer: Analyzer, embedder: Embedder, fingerprint: dict[str, Any],
-                 ann_threshold: int, nprobe: int):
+                 ann_threshold: int, nprobe: int, group_params: GroupParams | None = None):
         self.store, self.analyzer, self.embedder = store, analyzer, embedder
+        self.group_params = group_params or GroupParams()
+        self._progress = False
         self.fingerprint = fingerprint
         self.ranker_file: Path | None = None  # a newly trained ranker for the next generation (``matcher learn``)
         self.ann_threshold, self.nprobe = ann_threshold, nprobe
@@ -116,6 +122,7 @@ class IndexWriter:
         """
         started = time.perf_counter()
         report = IndexReport()
+        self._progress = progress
         store = self.store
         with store.writer_lock():
             before()
@@ -150,6 +157,8 @@ class IndexWriter:
             folder = store.generations.new()
             try:
                 report.manifest = self._commit(folder, current, rebuild, plan, within)
+                report.groups, report.pairs_scored = (report.manifest["groups"]["groups"],
+                                                       report.manifest["groups"]["pairs_scored"])
             except BaseException:
                 shutil.rmtree(folder, ignore_errors=True)
                 raise
@@ -228,6 +237,8 @@ class IndexWriter:
         np.savez(folder / "stats.npz", mean=mean.astype(np.float32), cov=cov.astype(np.float32))
         row_rids = exact[1] if exact is not None else all_rids
         self._sector_model(folder, current, rebuild, matrix, row_rids, len(rids) + len(removed))
+        grouping = write_groups(folder, current, rebuild, index, all_rids, np.array(rids, dtype=np.int64),
+                                np.array(removed, dtype=np.int64), self.group_params, self._progress)
         self.analyzer.save_cache(folder / "stems.json")
         ranker = self._ranker(folder, current)
         manifest = {
@@ -237,6 +248,7 @@ class IndexWriter:
             "index": index.kind,
             "index_params": {"nlist": ivf_lists(len(all_rids)), "nprobe": self.nprobe} if index.kind == "ivf" else {},
             "ranker": ranker,
+            "groups": {"groups": len(grouping.groups()), "pairs_scored": grouping.scored_},
             "innovations": len(all_rows),
             "corpus_hash": corpus_hash(all_rows),
             "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

@@ -45,6 +45,17 @@ export function meter(score, band) {
     el("span", { class: "meter-value", text: show(score) }));
 }
 
+// "Juga diterapkan di N daerah": the other members of the innovation's near-duplicate group, one click away.
+export function groupNote(group) {
+  if (!group || !group.others.length) return null;
+  const places = group.regions === 1 ? "1 daerah lain" : `${group.regions} daerah lain`;
+  return el("details", { class: "group-note", "data-group": group.id },
+    el("summary", { text: `Juga diterapkan di ${places}` }),
+    el("ul", { class: "group-others" }, ...group.others.map((o) => el("li", {},
+      el("a", { href: `#inovasi/${encodeURIComponent(o.id)}`, text: o.title }),
+      el("span", { class: "group-origin", text: ` — ${o.origin_name}${o.status === "berhenti" ? " (berhenti)" : ""}` })))));
+}
+
 function matchedWords(terms) {
   if (!terms.length) return null;
   return el("div", { class: "matched" }, el("span", { text: "Kata yang cocok:" }),
@@ -116,6 +127,7 @@ export function recommendationCard(rec, act) {
           decision ? el("span", { class: `badge decision decision-${decision.decision}`, text: DECISIONS[decision.decision] }) : null)),
       el("p", { class: "origin", text: origin || "Asal tidak tercatat" }),
       facts ? el("p", { class: "facts", text: facts }) : null,
+      groupNote(rec.group),
       best ? el("div", { class: "answers" },
         el("span", { class: "label", text: rec.gaps.length > 1 ? `Menjawab ${rec.gaps.length} kesenjangan, terutama` : "Menjawab kesenjangan" }),
         gapQuote(best.gap_text, best.matched_terms),
@@ -139,6 +151,7 @@ export function matchCard(match) {
       el("div", { class: "rec-title" }, el("h4", {}, innovationLink(inv)),
         el("div", { class: "badges" }, bandBadge(match.band), ...innovationBadges(inv))),
       el("p", { class: "origin", text: [inv.institution, inv.origin_name].filter(Boolean).join(" · ") }),
+      groupNote(match.group),
       matchedWords(match.matched_terms),
       el("p", { class: "evidence" }, el("span", { class: "label", text: "Bagian inovasi yang menjawab" }),
         el("q", {}, highlighted(match.best_sentence, match.matched_terms))),
