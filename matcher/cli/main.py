@@ -191,13 +191,15 @@ def cmd_learn(args: argparse.Namespace) -> int:
     rows = collect(m, gaps, judged)
     if not args.no_decisions:
         decided_gaps, decided = decision_judgments(m)
-        rows += collect(m, decided_gaps, decided)
+        rows += collect(m, decided_gaps, decided, decided=True)
     if len(rows) < 10:
         raise ConfigError(f"only {len(rows)} judged gaps match the catalogue in {m.settings.home}: give --gaps and "
                           "--qrels for its innovations, or record mentors' decisions first")
     report = learn(rows, m.generation.ranker, holdout=args.holdout, seed=args.seed)
     print(f"held-out gaps: {report.held_out} (trained on {report.trained_on}); nDCG@10 {report.before:.4f} -> "
           f"{report.after:.4f}; calibration error {report.ece_before:.4f} -> {report.ece_after:.4f}")
+    for part, (before, after) in report.parts.items():
+        print(f"  held-out {part}: nDCG@10 {before:.4f} -> {after:.4f}")
     if not report.adopted:
         print("kept the current ranker: the new one does worse on the held-out gaps")
         return 0

@@ -2,21 +2,30 @@
 
 Today one check: an innovation that works only online (its ``digital`` flag and words such as aplikasi, online,
 daring, web, with no offline channel such as SMS or radio) for a gap that says there is no signal ("blank
-spot", "tanpa sinyal"). The cues are data (``lexicon/compat_cues.tsv``). Other checks (stopped innovations,
-budget, urban schemes on islands) add their line here.
+spot", "tanpa sinyal"). The cues are data (``lexicon/compat_cues.tsv``). And a stopped innovation (shown only
+when a filter asks for stopped ones) says so: "berhenti sejak 2022", the year read from its status reason or
+from the description's sentence that says it stopped, never guessed. Other checks (budget, urban schemes on
+islands) add their line here.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from matcher.data.records import Innovation
 from matcher.engine.cues import CueList, cue_table
 from matcher.engine.text import normalize
 
-__all__ = ["NEEDS_SIGNAL", "caution"]
+__all__ = ["NEEDS_SIGNAL", "STOPPED", "caution", "stopped_since"]
 
 NEEDS_SIGNAL = "butuh sinyal internet / aplikasi"
+STOPPED = "sudah berhenti"  # a stopped innovation whose text gives no year
+
+_STOP_WORD = re.compile(r"\b(?:berhenti|terhenti|dihentikan|tidak lagi berjalan|tidak aktif)\b", re.IGNORECASE)
+# a year said to be a point in time ("pada 2022", "sejak tahun 2021", "akhir 2023"), not a span ("selama 2018-2020")
+_WHEN = re.compile(r"\b(?:pada|sejak|tahun|akhir|awal|pertengahan)\s+(?:tahun\s+)?((?:19|20)\d{2})\b(?!\s*[-–])",
+                   re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -42,8 +51,31 @@ def lacks_signal(gap_text: str) -> bool:
     return _cues().any_of(normalize(gap_text), ["no_signal"])
 
 
+def stopped_since(innovation: Innovation) -> str | None:
+    """For a stopped innovation, "berhenti sejak <year>" when its status reason, or a sentence of its
+    description that says it stopped, names the year (the one nearest the word "berhenti"); else "sudah
+    berhenti". None for a running one."""
+    if not innovation.stopped:
+        return None
+    year = _stop_year(innovation.status_reason or "", anywhere=True) or _stop_year(innovation.description)
+    return f"berhenti sejak {year}" if year else STOPPED
+
+
+def _stop_year(text: str, anywhere: bool = False) -> str | None:
+    """The year of stopping in ``text``: of a sentence with a stop word, the dated year nearest to it;
+    ``anywhere``: the text is all about the stop (a status reason), so a dated year without a stop word counts."""
+    for sentence in re.split(r"(?<=[.!?;])\s+", text):
+        stops = [m.start() for m in _STOP_WORD.finditer(sentence)]
+        if not stops and not anywhere:
+            continue
+        years = [(min((abs(m.start() - s) for s in stops), default=0), m.group(1)) for m in _WHEN.finditer(sentence)]
+        if years:
+            return min(years)[1]
+    return None
+
+
 def caution(gap_text: str, innovation: Innovation) -> str | None:
     """The caution line for this (gap, innovation) pair, or None when there is nothing to warn about."""
-    if lacks_signal(gap_text) and online_only(innovation):
-        return NEEDS_SIGNAL
-    return None
+    lines = [line for line in (stopped_since(innovation),
+                               NEEDS_SIGNAL if lacks_signal(gap_text) and online_only(innovation) else None) if line]
+    return "; ".join(lines) or None

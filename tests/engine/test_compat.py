@@ -43,3 +43,29 @@ def test_other_gaps_show_evidence_only_when_strong_enough():
     # with a learned ranker the calibrated band decides, whatever the score's scale
     assert shows_evidence(_evidence(-1.0, "medium"), good_match=4.5)
     assert not shows_evidence(_evidence(9.0, "weak"), good_match=4.5)
+
+
+def _stopped(description: str, reason: str | None = None) -> Innovation:
+    return Innovation("S", "Mobil Layanan", description, status="berhenti", status_reason=reason)
+
+
+def test_a_stopped_innovation_says_since_when_only_from_its_own_text():
+    from matcher.engine.compat import STOPPED, stopped_since
+
+    assert stopped_since(_stopped("Mobil keliling ke desa. Program berhenti pada 2022 karena anggaran habis.")) \
+        == "berhenti sejak 2022"
+    assert stopped_since(_stopped("Dimulai 2017. Namun sejak tahun 2023 premi tidak dianggarkan sehingga program "
+                                  "terhenti.")) == "berhenti sejak 2023"
+    assert stopped_since(_stopped("Berjalan baik.", reason="dana hibah berakhir pada 2021")) == "berhenti sejak 2021"
+    # a span or a year of another event is no date of stopping: no year is made up
+    assert stopped_since(_stopped("Selama 2018-2020 ribuan warga terlayani, tetapi program berhenti.")) == STOPPED
+    assert stopped_since(_stopped("Diluncurkan pada 2019. Kegiatan berhenti setelah pendampingan selesai.")) == STOPPED
+    assert stopped_since(APP) is None
+
+
+def test_the_caution_line_joins_the_stop_and_the_signal():
+    from dataclasses import replace
+
+    stopped_app = replace(APP, status="berhenti", description=APP.description + " Layanan dihentikan pada 2020.")
+    assert caution("Desa blank spot, jalan rusak lambat diperbaiki", stopped_app) == f"berhenti sejak 2020; {NEEDS_SIGNAL}"
+    assert caution("Jalan rusak lambat diperbaiki", stopped_app) == "berhenti sejak 2020"
