@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     prior_recognition: float = _scoped("ranking", 0.1, ge=0.0, description="Weight of the innovation's award.")
     prior_proximity: float = _scoped("ranking", 0.1, ge=0.0, description="Weight of the origin's nearness.")
     prior_similarity: float = _scoped("ranking", 0.05, ge=0.0, description="Weight of the origin's likeness (kind, population).")
-    prior_peers: float = _scoped("ranking", 0.3, ge=0.0, description="Weight of what similar regencies did with an innovation (kept: up, dropped: down).")
+    prior_peers: float = _scoped("ranking", 0.2, ge=0.0, description="Weight of what similar regencies did with an innovation (kept: up, dropped: down).")
     mmr_lambda: float = _scoped("ranking", 0.75, ge=0.0, le=1.0, description="1 = no diversification.")
     good_match: float = _scoped("ranking", 4.5, description="Fused (z-score) score from which a gap counts as having a good candidate.")
     fair_match: float = _scoped("ranking", 3.0, description="Without a learned ranker: fused (z-score) score from which a candidate is a medium match (below good_match); lower ones are weak.")

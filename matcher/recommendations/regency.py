@@ -97,7 +97,7 @@ class RecommendOptions:
     recognition: float = 0.1
     proximity: float = 0.1
     similarity: float = 0.05
-    peers: float = 0.3
+    peers: float = 0.2
     secondary_gaps: float = 0.25
     mmr_lambda: float = 0.75
     good_match: float = 4.5
