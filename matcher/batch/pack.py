@@ -20,14 +20,19 @@ from matcher.batch.tables import (
     CHANGE_COLUMNS,
     COLUMNS,
     DECISION_COLUMNS,
+    OPPORTUNITY_COLUMNS,
     alternate_rows,
     change_rows,
     decision_rows,
+    opportunity_rows,
     recommendation_rows,
     write_csv,
     write_xlsx,
 )
+from matcher.data.boundaries import FILE_NAME as BOUNDARIES
+from matcher.data.boundaries import load_boundaries
 from matcher.errors import MatcherError
+from matcher.recommendations.opportunities import Opportunities, province_opportunities
 
 if TYPE_CHECKING:
     from matcher.facade import Matcher
@@ -52,6 +57,13 @@ def _plans(matcher: Matcher, results: Sequence[RegionResult], folder: Path) -> l
     return sorted(written)
 
 
+def _opportunities(matcher: Matcher, results: Sequence[RegionResult], province_code: str) -> Opportunities:
+    """A province's opportunities from the run's fits; its regencies outside the run are drawn without data."""
+    inputs = {r.region.code: (r.gaps, r.fits) for r in results if r.region.province_code == province_code}
+    return province_opportunities(matcher.regions.province(province_code),
+                                  matcher.regions.in_province(province_code), inputs)
+
+
 def _remove_stale(out: Path, keep: set[str]) -> None:
     stale = [*out.glob("report-*.html"), *out.glob("plans/*.docx"), out / "changes.csv", out / "decisions.csv"]
     for path in stale:
@@ -69,10 +81,13 @@ def write_outputs(
     """
     out = summary.out_dir
     dialect = summary.csv_dialect
-    written = ["recommendations.csv", "alternates.csv", "recommendations.xlsx"]
+    written = ["recommendations.csv", "alternates.csv", "recommendations.xlsx", "opportunities.csv"]
     write_csv(out / "recommendations.csv", COLUMNS, recommendation_rows(results), dialect)
     write_csv(out / "alternates.csv", ALTERNATE_COLUMNS, alternate_rows(results), dialect)
     provinces = [matcher.regions.province(code) for code in summary.provinces]
+    opportunities = {p.code: _opportunities(matcher, results, p.code) for p in provinces}
+    outlines = load_boundaries(matcher.settings.corpus_dir / "regions" / BOUNDARIES)
+    write_csv(out / "opportunities.csv", OPPORTUNITY_COLUMNS, opportunity_rows(list(opportunities.values())), dialect)
     write_xlsx(out / "recommendations.xlsx", results, [(p.code, p.name) for p in provinces])
     decided = decision_rows(results)
     if decided:
@@ -90,12 +105,13 @@ def write_outputs(
         name = report_name(p)
         write_province_report(out / name, p, mine, summary.k, summary.max_visits, info,
                               fit if summary.max_visits else None, cap_scope=summary.cap_scope,
-                              exclude_rejected=summary.exclude_rejected)
+                              exclude_rejected=summary.exclude_rejected, opportunities=opportunities[p.code],
+                              outlines=outlines)
         written.append(name)
         by_province[p.code] = {"name": p.name, "regions": len(mine), "rows": sum(len(r.recommendations) for r in mine),
                                "regions_with_recommendations": sum(1 for r in mine if r.recommendations),
                                "fit_uncapped": round(fit.uncapped, 6), "fit_capped": round(fit.capped, 6),
-                               "report": name}
+                               "report": name, "open_gaps": opportunities[p.code].open_gaps}
     summary.by_province = by_province
     if plans:
         summary.plans = _plans(matcher, results, out / "plans")

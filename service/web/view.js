@@ -1,4 +1,4 @@
-// Keadaan halaman yang dipakai bersama, dan peralihan antartampilan (wilayah, inovasi, katalog, pencarian teks).
+// Keadaan halaman yang dipakai bersama, dan peralihan antartampilan (wilayah, inovasi, katalog, pencarian teks, peta).
 import { $ } from "./lib.js";
 
 export const state = {
@@ -6,8 +6,8 @@ export const state = {
 };
 
 const VIEWS = { empty: "empty-state", region: "region-view", innovation: "innovation-view",
-                catalogue: "catalogue-view", search: "search-view" };
-const TAB_OF = { empty: "region", region: "region", innovation: null, catalogue: "catalogue", search: "search" };
+                catalogue: "catalogue-view", search: "search-view", map: "map-view" };
+const TAB_OF = { empty: "region", region: "region", innovation: null, catalogue: "catalogue", search: "search", map: "map" };
 
 // Show one view, hide the others and any earlier error; ``focus`` is the id of the heading to move focus to.
 export function showView(name, focus = null) {
