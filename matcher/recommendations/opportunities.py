@@ -158,14 +158,15 @@ def opportunities(matcher: Matcher, province: str, filters: Filters | None = Non
 
 def hub_summary(provinces: Sequence[Opportunities], code: str = "hub",
                 name: str = "Provinsi hub replikasi") -> Opportunities:
-    """The national view: one area per province (its gaps and open gaps summed), sectors summed over them."""
+    """The national view: one area per province (its gaps and open gaps summed), sectors summed over them (their
+    ``region_codes`` are then the provinces with an open gap in the sector)."""
     areas = [AreaMetrics(o.code, o.name, o.gaps, o.open_gaps) for o in provinces]
-    by_sector: dict[str | None, list[SectorRow]] = {}
+    by_sector: dict[str | None, list[tuple[str, SectorRow]]] = {}
     for o in provinces:
         for s in o.sectors:
-            by_sector.setdefault(s.sector, []).append(s)
-    sectors = [SectorRow(s, sum(r.gaps for r in rows), sum(r.open_gaps for r in rows),
-                         tuple(sorted(c for r in rows for c in r.region_codes))) for s, rows in by_sector.items()]
+            by_sector.setdefault(s.sector, []).append((o.code, s))
+    sectors = [SectorRow(s, sum(r.gaps for _, r in rows), sum(r.open_gaps for _, r in rows),
+                         tuple(code for code, r in rows if r.open_gaps)) for s, rows in by_sector.items()]
     sectors.sort(key=lambda s: (-s.open_gaps, -s.gaps, s.label))
     return Opportunities(code, name, areas, sectors, [g for o in provinces for g in o.open])
 

@@ -122,7 +122,7 @@ def draw_map(
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {projection.width:g} {height:g}" class="opp-map" '
             f'role="group" aria-label={quoteattr(title)} data-measure={quoteattr(measure.name)}>'
             f"<title>{escape(title)}</title>"
-            f'<g class="shapes" fill-rule="evenodd" stroke="#ffffff" stroke-width="0.8" stroke-linejoin="round">'
+            f'<g class="shapes" fill-rule="evenodd" stroke="#8c959f" stroke-width="0.6" stroke-linejoin="round">'
             f'{"".join(parts)}</g><g class="legend" font-family="system-ui, sans-serif" font-size="{FONT}" '
             f'fill="#1f2328">{"".join(legend)}</g></svg>')
 

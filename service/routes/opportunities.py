@@ -18,7 +18,7 @@ from matcher import Opportunities, opportunity_map, shortened
 from matcher.errors import Problem, ValidationError
 from service import opportunities as opps
 from service.deps import EngineDep, ReadsDep
-from service.schemas import (
+from service.map_schemas import (
     AreaOpportunityPublic,
     MeasurePublic,
     OpenGapPublic,

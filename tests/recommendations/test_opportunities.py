@@ -109,6 +109,7 @@ def test_the_national_view_sums_provinces(gorontalo, regions):
     empty = province_opportunities(regions.province("81"), regions.in_province("81"), {})
     national = hub_summary([gorontalo, empty])
     assert [(a.code, a.gaps, a.open_gaps) for a in national.areas] == [("75", 5, 3), ("81", 0, 0)]
+    assert [(s.sector, s.open_gaps, s.region_codes) for s in national.sectors][0] == ("kesehatan", 2, ("75",))
     assert national.metrics["coverage"] == {"75": pytest.approx(0.4), "81": None}
     members = {"75": [r.code for r in regions.in_province("75")], "81": [r.code for r in regions.in_province("81")]}
     svg = opportunity_map(national, load_boundaries(), href=lambda c: f"#peta/{c}", unit="provinsi", members=members)
