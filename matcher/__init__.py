@@ -34,12 +34,19 @@ _EXPORTS: dict[str, str] = {
     "load_qrels": "matcher.data.loaders", "load_split": "matcher.data.loaders",
     "parse_innovation": "matcher.data.loaders", "parse_gap": "matcher.data.loaders",
     "Regions": "matcher.data.regions", "Region": "matcher.data.regions", "HUB_PROVINCES": "matcher.data.regions",
+    "Outline": "matcher.data.boundaries", "load_boundaries": "matcher.data.boundaries",
+    "shortened": "matcher.data.labels",
     # regency recommendations
     "Recommendation": "matcher.recommendations.regency", "RecommendOptions": "matcher.recommendations.regency",
     "recommend": "matcher.recommendations.regency", "recommend_many": "matcher.recommendations.regency",
     "regency_inputs": "matcher.recommendations.regency",
     "band_of": "matcher.recommendations.confidence", "gap_fits": "matcher.recommendations.confidence",
     "GapFit": "matcher.recommendations.confidence", "GapEvidence": "matcher.recommendations.regency",
+    # the opportunity map: gaps nothing answers well, per province and sector, and its SVG
+    "Opportunities": "matcher.recommendations.opportunities", "opportunities": "matcher.recommendations.opportunities",
+    "province_opportunities": "matcher.recommendations.opportunities",
+    "hub_summary": "matcher.recommendations.opportunities",
+    "opportunity_map": "matcher.recommendations.opportunity_map",
     # evaluation
     "evaluate": "matcher.research.evaluation", "evaluate_regions": "matcher.research.evaluation",
     "EvalResult": "matcher.research.evaluation",
@@ -61,6 +68,7 @@ _EXPORTS: dict[str, str] = {
     "ReplicationStep": "matcher.store.replications", "ReplicationState": "matcher.store.replications",
     "REPLICATION_STAGES": "matcher.store.replications", "ProvinceProgress": "matcher.recommendations.progress",
     "province_progress": "matcher.recommendations.progress",
+    "replication_share": "matcher.recommendations.progress",
     # accounts and the store
     "Accounts": "matcher.store.accounts", "Account": "matcher.store.accounts", "Store": "matcher.store.database",
     # batch runs, action plans, backups
@@ -71,15 +79,16 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "AWARDS", "Account", "Accounts", "Catalog", "CrossTable", "DemoCorpus", "EvalResult", "Filters", "Gap",
     "GapCoverage", "GapEvidence", "GapFit", "GroupInfo", "HUB_PROVINCES", "IndexReport", "Innovation",
-    "Judgment", "Match", "Matcher", "ProvinceProgress", "REPLICATION_STAGES", "RecommendOptions",
-    "Recommendation", "Region", "Regions", "ReplicationState", "ReplicationStep", "SECTORS", "STAGES",
-    "Settings", "Store", "TermPair", "band_of", "channel_grid", "coverage_table", "demo_corpus",
-    "demo_matcher", "draft_plan", "embedding_map", "evaluate", "evaluate_regions", "export_store",
-    "fusion_grid", "gap_coverage", "gap_fits", "get_settings", "heatmap", "import_store", "load_gaps",
-    "load_innovations", "load_qrels", "load_split", "normalize", "parse_gap", "parse_innovation", "pinned",
-    "province_counts", "province_progress", "recommend", "recommend_many", "regency_inputs",
-    "remove_demo_stores", "run_batch", "safe_cell", "scatter_by_group", "sector_counts", "sweep", "to_frame",
-    "uncovered_by_threshold", "weakest_gaps", "write_plan",
+    "Judgment", "Match", "Matcher", "Opportunities", "Outline", "ProvinceProgress", "REPLICATION_STAGES",
+    "RecommendOptions", "Recommendation", "Region", "Regions", "ReplicationState", "ReplicationStep",
+    "SECTORS", "STAGES", "Settings", "Store", "TermPair", "band_of", "channel_grid", "coverage_table",
+    "demo_corpus", "demo_matcher", "draft_plan", "embedding_map", "evaluate", "evaluate_regions",
+    "export_store", "fusion_grid", "gap_coverage", "gap_fits", "get_settings", "heatmap", "hub_summary",
+    "import_store", "load_boundaries", "load_gaps", "load_innovations", "load_qrels", "load_split",
+    "normalize", "opportunities", "opportunity_map", "parse_gap", "parse_innovation", "pinned",
+    "province_counts", "province_opportunities", "province_progress", "recommend", "recommend_many",
+    "regency_inputs", "remove_demo_stores", "replication_share", "run_batch", "safe_cell", "scatter_by_group",
+    "sector_counts", "shortened", "sweep", "to_frame", "uncovered_by_threshold", "weakest_gaps", "write_plan",
 ]
 
 
@@ -103,6 +112,8 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time the names load
     from matcher.batch.plan import draft_plan, write_plan
     from matcher.batch.run import run_batch
     from matcher.config import Settings, get_settings
+    from matcher.data.boundaries import Outline, load_boundaries
+    from matcher.data.labels import shortened
     from matcher.data.loaders import (
         load_gaps,
         load_innovations,
@@ -119,7 +130,14 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time the names load
     from matcher.engine.text import normalize
     from matcher.facade import IndexReport, Match, Matcher, pinned
     from matcher.recommendations.confidence import GapFit, band_of, gap_fits
-    from matcher.recommendations.progress import ProvinceProgress, province_progress
+    from matcher.recommendations.opportunities import (
+        Opportunities,
+        hub_summary,
+        opportunities,
+        province_opportunities,
+    )
+    from matcher.recommendations.opportunity_map import opportunity_map
+    from matcher.recommendations.progress import ProvinceProgress, province_progress, replication_share
     from matcher.recommendations.regency import (
         GapEvidence,
         Recommendation,

@@ -30,6 +30,7 @@ from service.errors import handle_error
 from service.jobs import BatchJobs
 from service.limits import Budget, WorkQueue
 from service.middleware import AllowedHosts, BodyLimit, RateLimit, SecurityHeaders
+from service.opportunities import fits_bytes
 from service.reads import Reads
 from service.routes import (
     accounts,
@@ -38,6 +39,7 @@ from service.routes import (
     health,
     innovations,
     match,
+    opportunities,
     plans,
     recommendations,
     regions,
@@ -49,7 +51,7 @@ from service.schemas import ErrorPublic
 
 log = logging.getLogger("matcher.service")
 API_ROUTERS = (accounts.router, regions.router, gaps.router, recommendations.router, match.router, innovations.router,
-               shortlist.router, plans.router, batch.router, replications.router)
+               shortlist.router, plans.router, batch.router, replications.router, opportunities.router)
 ERROR_TEXTS = {400: "Bad request", 401: "Missing or invalid API key", 403: "The key's role may not do this",
                404: "Not found", 409: "Conflict, or a limit on stored data reached", 410: "Removed",
                413: "Too large", 422: "Invalid input", 429: "Rate limited",
@@ -109,7 +111,9 @@ def create_app(settings: Settings | None = None, matcher: Matcher | None = None)
         app.state.engine = Engine(settings, m, Accounts(Store(settings.home), settings.key_check_concurrency),
                                   RecommendationCache(settings.recommendation_cache_size,
                                                       settings.recommendation_cache_bytes),
-                                  jobs, budget, work, Reads(settings, m, work))
+                                  jobs, budget, work, Reads(settings, m, work),
+                                  fits=RecommendationCache(settings.recommendation_cache_size,
+                                                           settings.recommendation_cache_bytes, fits_bytes))
         yield
         jobs.close()
 

@@ -57,8 +57,9 @@ class RecommendationCache:
 
     Safe to share between threads: hits are read outside the engine's queue."""
 
-    def __init__(self, size: int, max_bytes: int = 64 * 1024 * 1024):
+    def __init__(self, size: int, max_bytes: int = 64 * 1024 * 1024, sizer: Callable[[Any], int] | None = None):
         self.size, self.max_bytes = size, max_bytes
+        self._sizer = sizer or entry_bytes  # another kind of entry (the opportunity map's fits) brings its own
         self.hits = self.misses = 0
         self.bytes = 0
         self._lists: OrderedDict[tuple, tuple[Entry, int]] = OrderedDict()
@@ -79,7 +80,7 @@ class RecommendationCache:
         if cached is not None:
             return cached
         value = compute()
-        size = entry_bytes(value)
+        size = self._sizer(value)
         with self._lock:
             self.misses += 1
             if not self.size or size > self.max_bytes or key in self._lists:

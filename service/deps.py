@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Query, Request
@@ -44,6 +44,7 @@ class Engine:
     budget: Budget
     work: WorkQueue
     reads: Reads
+    fits: RecommendationCache = field(default_factory=lambda: RecommendationCache(0))  # service.opportunities
 
 
 async def get_engine(request: Request) -> Engine:

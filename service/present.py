@@ -19,6 +19,7 @@ from matcher import (
     Regions,
     TermPair,
     band_of,
+    shortened,
 )
 from matcher.config import Settings
 from service.schemas import (
@@ -89,14 +90,6 @@ def match(regions: Regions, settings: Settings, m: Match) -> MatchPublic:
                        best_sentence=m.best_sentence, matched_pairs=pairs(m.matched_pairs), caution=m.caution,
                        confidence=m.confidence, band=band_of(m.band, m.score, settings),
                        group=group(regions, m.group), innovation=innovation(regions, m.innovation))
-
-
-def shortened(text: str, limit: int) -> tuple[str, bool]:
-    """``text`` cut to ``limit`` characters at a word boundary, with an ellipsis; (text, whether it was cut)."""
-    if len(text) <= limit:
-        return text, False
-    cut = text[: limit - 1]
-    return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut) + "…", True
 
 
 def evidence(e: GapEvidence, settings: Settings, limit: int | None) -> GapEvidencePublic:

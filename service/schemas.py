@@ -391,3 +391,4 @@ class HistoryPublic(ListPublic[DecisionEventPublic]):
 
 class RegionDecisionsPublic(ListPublic[RegionDecisionPublic]):
     pass
+

@@ -21,14 +21,19 @@ from matcher.batch.tables import (
     CHANGE_COLUMNS,
     COLUMNS,
     DECISION_COLUMNS,
+    OPPORTUNITY_COLUMNS,
     alternate_rows,
     change_rows,
     decision_rows,
+    opportunity_rows,
     recommendation_rows,
     write_csv,
     write_xlsx,
 )
+from matcher.data.boundaries import FILE_NAME as BOUNDARIES
+from matcher.data.boundaries import load_boundaries
 from matcher.errors import MatcherError
+from matcher.recommendations.opportunities import Opportunities, province_opportunities
 from matcher.recommendations.progress import province_progress
 
 if TYPE_CHECKING:
@@ -54,6 +59,13 @@ def _plans(matcher: Matcher, results: Sequence[RegionResult], folder: Path) -> l
     return sorted(written)
 
 
+def _opportunities(matcher: Matcher, results: Sequence[RegionResult], province_code: str) -> Opportunities:
+    """A province's opportunities from the run's fits; its regencies outside the run are drawn without data."""
+    inputs = {r.region.code: (r.gaps, r.fits) for r in results if r.region.province_code == province_code}
+    return province_opportunities(matcher.regions.province(province_code),
+                                  matcher.regions.in_province(province_code), inputs)
+
+
 def _remove_stale(out: Path, keep: set[str]) -> None:
     stale = [*out.glob("report-*.html"), *out.glob("plans/*.docx"), out / "changes.csv", out / "decisions.csv",
              out / "progress.csv"]
@@ -72,10 +84,13 @@ def write_outputs(
     """
     out = summary.out_dir
     dialect = summary.csv_dialect
-    written = ["recommendations.csv", "alternates.csv", "recommendations.xlsx"]
+    written = ["recommendations.csv", "alternates.csv", "recommendations.xlsx", "opportunities.csv"]
     write_csv(out / "recommendations.csv", COLUMNS, recommendation_rows(results), dialect)
     write_csv(out / "alternates.csv", ALTERNATE_COLUMNS, alternate_rows(results), dialect)
     provinces = [matcher.regions.province(code) for code in summary.provinces]
+    opportunities = {p.code: _opportunities(matcher, results, p.code) for p in provinces}
+    outlines = load_boundaries(matcher.settings.corpus_dir / "regions" / BOUNDARIES)
+    write_csv(out / "opportunities.csv", OPPORTUNITY_COLUMNS, opportunity_rows(list(opportunities.values())), dialect)
     steps = None if summary.replication_steps is None else progress_rows(matcher, summary.region_codes)
     extra = [] if steps is None else [(PROGRESS_SHEET, PROGRESS_COLUMNS, steps)]
     write_xlsx(out / "recommendations.xlsx", results, [(p.code, p.name) for p in provinces], extra)
@@ -101,12 +116,13 @@ def write_outputs(
                               fit if summary.max_visits else None, cap_scope=summary.cap_scope,
                               exclude_rejected=summary.exclude_rejected,
                               progress=None if steps is None else province_progress(
-                                  matcher, p.code, [r.region.code for r in mine]))
+                                  matcher, p.code, [r.region.code for r in mine]),
+                              opportunities=opportunities[p.code], outlines=outlines)
         written.append(name)
         by_province[p.code] = {"name": p.name, "regions": len(mine), "rows": sum(len(r.recommendations) for r in mine),
                                "regions_with_recommendations": sum(1 for r in mine if r.recommendations),
                                "fit_uncapped": round(fit.uncapped, 6), "fit_capped": round(fit.capped, 6),
-                               "report": name}
+                               "report": name, "open_gaps": opportunities[p.code].open_gaps}
     summary.by_province = by_province
     if plans:
         summary.plans = _plans(matcher, results, out / "plans")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +22,7 @@ from matcher.batch.charts import sector_mix_png
 from matcher.batch.files import atomic_write_text
 from matcher.batch.results import RegionResult
 from matcher.batch.templates import REPORT, STYLE
+from matcher.data.boundaries import Outline, load_boundaries
 from matcher.data.labels import (
     AWARD_LABELS,
     CHANGE_LABELS,
@@ -29,6 +30,7 @@ from matcher.data.labels import (
     REPLICATION_STAGE_LABELS,
     STAGE_LABELS,
     award_label,
+    band_label,
     decision_label,
     number,
     percent,
@@ -37,6 +39,8 @@ from matcher.data.labels import (
     when,
 )
 from matcher.data.regions import Province
+from matcher.recommendations.opportunities import Opportunities
+from matcher.recommendations.opportunity_map import opportunity_map
 from matcher.recommendations.progress import FUNNEL, ProvinceProgress
 
 __all__ = ["AWARD_LABELS", "CHANGE_LABELS", "PART_LABELS", "STAGE_LABELS", "FitCost", "render", "report_name",
@@ -67,7 +71,7 @@ def environment() -> Any:
 
     env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
     env.globals.update(
-        label=sector_label, part=lambda p: PART_LABELS.get(p, p), change=lambda c: CHANGE_LABELS.get(c, c),
+        label=sector_label, band=band_label, part=lambda p: PART_LABELS.get(p, p), change=lambda c: CHANGE_LABELS.get(c, c),
         stage=stage_label, award=award_label, decision=decision_label, num=number, pct=percent, when=when,
         status=_status, parts=tuple(PART_LABELS), step=lambda c: REPLICATION_STAGE_LABELS.get(c, c),
         stages=tuple(REPLICATION_STAGE_LABELS), funnel_stages=FUNNEL,
@@ -111,12 +115,23 @@ def write_province_report(
     path: Path, province: Province, results: Sequence[RegionResult], k: int, cap: int | None,
     info: dict[str, str], fit: FitCost | None = None, *, cap_scope: str | None = None,
     exclude_rejected: bool = False, progress: ProvinceProgress | None = None,
+    opportunities: Opportunities | None = None,
+    outlines: Mapping[str, Outline] | None = None,
 ) -> Path:
     """Write the report of one province's regencies (``results`` in code order) to ``path``.
 
     A regency gets a section when it has gaps, decisions or changes; the others are named once in a list.
-    ``progress`` (``matcher batch --progress``) adds the replication progress of the run's regencies."""
+    ``progress`` (``matcher batch --progress``) adds the replication progress of the run's regencies.
+    ``opportunities`` adds the opportunity map (inline SVG from ``outlines``, default the bundled ones; each
+    regency with a section is linked to it) and the sector table of open gaps."""
+    from markupsafe import Markup
+
     shown = [r for r in results if r.gaps or r.recommendations or r.decisions or r.changes]
+    anchors = {r.region.code for r in shown}
+    svg = None
+    if opportunities is not None:
+        svg = Markup(opportunity_map(opportunities, outlines or load_boundaries(), "open_gaps",  # our own escaped SVG
+                                     lambda c: f"#r{c}" if c in anchors else None))
     html = render(
         REPORT, province=province, regions=results, k=k, cap=cap, info=info, fit=fit, cap_scope=cap_scope,
         exclude_rejected=exclude_rejected, shown=shown, quiet=[r for r in results if r not in shown],
@@ -124,5 +139,7 @@ def write_province_report(
         ranks={r.region.code: {rec.innovation.id: rec.rank for rec in r.recommendations} for r in results},
         chart=sector_chart(results, f"Sektor kesenjangan dan rekomendasi: {province.name}"),
         progress=progress,
+        opportunities=opportunities, opportunity_map=svg,
+        area_names={a.code: a.name for a in opportunities.areas} if opportunities else {},
     )
     return atomic_write_text(path, html)

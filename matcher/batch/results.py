@@ -13,6 +13,7 @@ from typing import Any
 
 from matcher.data.loaders import Gap
 from matcher.data.regions import Region
+from matcher.recommendations.confidence import GapFit
 from matcher.recommendations.regency import Recommendation
 
 CHANGE_KINDS = ("new", "dropped", "moved")
@@ -49,6 +50,7 @@ class RegionResult:
     alternates: list[Recommendation] = field(default_factory=list)
     changes: list[Change] | None = None  # None when no previous run was given
     decisions: dict[str, dict[str, Any]] = field(default_factory=dict)  # innovation id -> latest decision row
+    fits: list[GapFit] = field(default_factory=list)  # each gap's best candidate (``gap_fits``)
 
     def decision(self, innovation_id: str) -> dict[str, Any] | None:
         """The mentors' latest decision on this innovation for this regency (``Store.decisions`` row), or None."""

@@ -32,6 +32,7 @@ from matcher.engine.catalog import Filters
 from matcher.errors import ConfigError, NotFoundError
 from matcher.facade import pinned
 from matcher.recommendations.assign import Assignment, assign_visits
+from matcher.recommendations.confidence import GapFit, gap_fits
 from matcher.recommendations.peers import PeerEvidence
 from matcher.recommendations.regency import (
     GapEvidence,
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     from matcher.facade import Matcher
 
 ProgressCallback = Callable[[int, int, str], None]  # (regencies done, total, region code just finished)
-PART_VERSION = 1
+PART_VERSION = 2  # 2: parts hold each gap's best candidate (the opportunity map)
 CAP_SCOPES = ("province", "run")
 CSV_DIALECTS = ("id", "intl")  # id: ';' and decimal comma (Excel in an Indonesian locale); intl: ',' and '.'
 
@@ -82,11 +83,13 @@ class _Part:
     gaps: list[Gap]
     top: list[Recommendation]  # the uncapped top k
     pool: list[Recommendation]  # further candidates, best first: alternates and replacements under a cap
+    fits: list[GapFit]  # each gap's best candidate, whatever made the list (open gaps: the opportunity map)
 
     def without(self, ids: set[str], k: int) -> _Part:
         """The part as if ``ids`` (rejected by the mentors) had never been candidates: the next ones move up."""
         kept = [r for r in self.top + self.pool if r.innovation.id not in ids]
-        return _Part(self.code, self.gaps, [replace(r, rank=n) for n, r in enumerate(kept[:k], start=1)], kept[k:])
+        return _Part(self.code, self.gaps, [replace(r, rank=n) for n, r in enumerate(kept[:k], start=1)], kept[k:],
+                     self.fits)
 
 
 def _compute_part(matcher: Matcher, code: str, k: int, depth: int, filters: Filters | None,
@@ -96,7 +99,8 @@ def _compute_part(matcher: Matcher, code: str, k: int, depth: int, filters: Filt
     listed = {r.innovation.id for r in top}
     return {"version": PART_VERSION, "fingerprint": part_key, "region_code": code,
             "gaps": [g.to_dict() for g in matcher.gaps(code)], "top": [r.to_dict() for r in top],
-            "pool": [r.to_dict() for r in deep if r.innovation.id not in listed]}
+            "pool": [r.to_dict() for r in deep if r.innovation.id not in listed],
+            "fits": [asdict(f) for f in gap_fits(matcher, code, filters)]}
 
 
 def _load_part(path: Path, part_key: str) -> dict[str, Any] | None:
@@ -231,7 +235,8 @@ def run_batch(
             else:
                 summary.reused += 1
             loaded.append(_Part(code, [Gap.from_dict(g) for g in data["gaps"]],
-                                [_recommendation(r) for r in data["top"]], [_recommendation(r) for r in data["pool"]]))
+                                [_recommendation(r) for r in data["top"]], [_recommendation(r) for r in data["pool"]],
+                                [GapFit(**f) for f in data["fits"]]))
             bar.update(1)
             if progress_callback is not None:
                 progress_callback(done, len(codes), code)
@@ -255,7 +260,8 @@ def run_batch(
         spare = [replace(by_id[i], rank=n) for n, i in enumerate(assignment.alternates[p.code], start=1)]
         changes = None if previous_rows is None else diff_changes(previous_rows.get(p.code, []), final)
         results.append(RegionResult(matcher.regions.get(p.code), p.gaps, final,
-                                    {r.innovation.id: r.rank for r in p.top}, spare, changes, decisions[p.code]))
+                                    {r.innovation.id: r.rank for r in p.top}, spare, changes, decisions[p.code],
+                                    p.fits))
     summary.fit_uncapped, summary.fit_capped = assignment.fit_uncapped, assignment.fit_capped
     summary.shortfall = assignment.shortfall
     summary.rows = sum(len(r.recommendations) for r in results)

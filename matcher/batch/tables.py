@@ -1,4 +1,5 @@
-"""The batch's tables: recommendations.csv, alternates.csv, decisions.csv, changes.csv and recommendations.xlsx.
+"""The batch's tables: recommendations.csv, alternates.csv, decisions.csv, changes.csv, opportunities.csv and
+recommendations.xlsx.
 
 One row per regency x rank, with codes and names, the innovation, its origin, the mentors' decision on it, every
 score part, the gap it answers best and the words that matched. Text cells that a spreadsheet would run as a
@@ -29,8 +30,18 @@ from matcher.batch.files import (
     unsafe_cell,
 )
 from matcher.batch.results import PreviousRow, RegionResult
-from matcher.data.labels import CHANGE_LABELS, award_label, decision_label, sector_label, stage_label, when
+from matcher.data.labels import (
+    CHANGE_LABELS,
+    award_label,
+    band_label,
+    decision_label,
+    sector_label,
+    shortened,
+    stage_label,
+    when,
+)
 from matcher.errors import NotFoundError, Problem, ValidationError
+from matcher.recommendations.opportunities import Opportunities
 from matcher.recommendations.regency import PARTS, Recommendation
 
 DECISION = ("status", "decision_note", "decision_who", "decision_at")
@@ -44,6 +55,10 @@ ALTERNATE_COLUMNS = ("province_code", "region_code", "region_name", "order", *DE
                      "innovation_title", "origin_name", "institution", "score", "gap_id")
 DECISION_COLUMNS = ("province_code", "region_code", "region_name", *DECISION, "innovation_id", "innovation_title",
                     "listed_rank")
+OPPORTUNITY_COLUMNS = ("province_code", "province_name", "region_code", "region_name", "sector", "gap_id",
+                       "gap_priority", "gap_excerpt", "best_innovation_id", "best_innovation_title", "best_band",
+                       "gap_score")
+GAP_EXCERPT_CHARS = 200
 CHANGE_COLUMNS = ("province_code", "region_code", "region_name", "change", "innovation_id", "innovation_title",
                   "previous_rank", "rank")
 # The header a person reads, for every column key above (keys stay the names code and tests use).
@@ -63,6 +78,8 @@ HEADERS: dict[str, str] = {
     "progress_stage": "Tahap replikasi", "stage_date": "Tanggal tahap", "document": "Dokumen rencana aksi",
     "reason": "Alasan berhenti", "note": "Catatan", "who": "Oleh", "account": "Dicatat oleh akun",
     "recorded_at": "Waktu dicatat",
+    "gap_excerpt": "Kesenjangan (ringkas)", "best_innovation_id": "ID kandidat terbaik",
+    "best_innovation_title": "Kandidat terbaik", "best_band": "Kecocokan kandidat terbaik",
 }
 # XLSX display formats: rounded for people; the cell keeps the full value.
 NUMBER_FORMATS: dict[str, str] = {"distance_km": "0", "score": "0.00", "gap_score": "0.00", "stage_date": "yyyy-mm-dd",
@@ -161,6 +178,19 @@ def change_rows(results: Sequence[RegionResult]) -> list[dict[str, Any]]:
          "change": CHANGE_LABELS.get(c.kind, c.kind), "innovation_id": c.innovation_id, "innovation_title": c.title,
          "previous_rank": c.previous_rank, "rank": c.rank}
         for r in results for c in (r.changes or [])
+    ]
+
+
+def opportunity_rows(provinces: Sequence[Opportunities]) -> list[dict[str, Any]]:
+    """opportunities.csv: one row per gap nothing answers well ("belum ada inovasi yang cocok"), with its best
+    (weak) candidate when there is one, by province and regency code."""
+    return [
+        {"province_code": o.code, "province_name": o.name, "region_code": g.region.code,
+         "region_name": g.region.name, "sector": sector_label(g.gap.sector), "gap_id": g.gap.id,
+         "gap_priority": g.gap.priority, "gap_excerpt": shortened(g.gap.text, GAP_EXCERPT_CHARS)[0],
+         "best_innovation_id": g.fit.innovation_id, "best_innovation_title": g.fit.innovation_title,
+         "best_band": band_label(g.fit.band), "gap_score": g.fit.score}
+        for o in provinces for g in o.open
     ]
 
 

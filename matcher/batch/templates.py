@@ -19,6 +19,7 @@ font-size:.8rem;font-weight:600;border:1px solid #d0d7de}.s-shortlisted{backgrou
 tr.rejected td{color:#59636e}tr.rejected strong{text-decoration:line-through}
 .funnel .bar{display:inline-block;height:.7rem;background:#0969da;vertical-align:middle;margin-right:.3rem}
 .funnel td.num{text-align:left}
+figure.map{margin:0 0 1rem;max-width:40rem}figure.map svg{width:100%;height:auto}
 footer{margin-top:3rem;border-top:1px solid #d0d7de;padding-top:.5rem;color:#59636e;font-size:.8rem}
 @page{size:A4;margin:15mm}
 @media print{body{margin:0;max-width:none;padding:0;font-size:10pt}h2.region{page-break-before:always}
@@ -68,6 +69,23 @@ Skor dibulatkan; nilai lengkapnya ada di recommendations.csv.</p>
 <td class="num">{{ r.gaps }}</td>{% for s in stages %}<td class="num">{{ r.stages[s] }}</td>{% endfor %}
 <td class="num">{{ num(t.median_days, 0) if t.median_days is not none else "-" }}</td></tr>
 {% endfor %}</table>{% endif %}
+{% if opportunities %}<h2>Peta peluang inovasi</h2>
+<p>Kesenjangan yang <strong>belum ada inovasi yang cocok</strong> di katalog (kandidat terbaiknya lemah atau tidak
+ada) adalah peluang inovasi baru, bukan replikasi: bahan perencanaan Bappeda dan BRIDA.
+{{ opportunities.open_gaps }} dari {{ opportunities.gaps }} kesenjangan di provinsi ini masih terbuka. Warna peta
+menunjukkan jumlah kesenjangan terbuka per kabupaten/kota; rinciannya ada di opportunities.csv.</p>
+<figure class="map">{{ opportunity_map }}</figure>
+{% if opportunities.sectors %}<table><tr><th>Sektor</th><th class="num">Kesenjangan</th><th class="num">Terbuka</th>
+<th>Kabupaten/kota dengan kesenjangan terbuka</th></tr>
+{% for s in opportunities.sectors %}<tr><td>{{ s.label }}</td><td class="num">{{ s.gaps }}</td>
+<td class="num">{{ s.open_gaps }}</td><td>{% for c in s.region_codes %}{{ area_names[c] }}{% if not loop.last %},
+{% endif %}{% else %}-{% endfor %}</td></tr>{% endfor %}</table>{% endif %}
+{% if opportunities.open %}<h3>Kesenjangan terbuka</h3>
+<table><tr><th>Kabupaten/kota</th><th>Kesenjangan</th><th>Kandidat terbaik</th></tr>
+{% for o in opportunities.open %}<tr><td>{{ o.region.name }}</td><td>{{ o.gap.id }}: {{ o.gap.text }}</td>
+<td>{% if o.fit.innovation_title %}{{ o.fit.innovation_title }} <span class="muted">({{ o.fit.innovation_id }},
+kecocokan {{ band(o.fit.band) }})</span>{% else %}tidak ada{% endif %}</td></tr>{% endfor %}</table>{% endif %}
+{% endif %}
 <h2>Daftar kabupaten/kota</h2>
 {% if shown %}<ol>{% for r in shown %}<li><a href="#r{{ r.region.code }}">{{ r.region.name }}</a> ({{ r.region.code }}):
 {{ r.recommendations|length }} rekomendasi, {{ r.gaps|length }} kesenjangan{% if r.decisions %},

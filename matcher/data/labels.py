@@ -34,6 +34,8 @@ PART_LABELS: dict[str, str] = {"relevance": "relevansi", "maturity": "kematangan
                                "proximity": "kedekatan", "similarity": "kemiripan daerah",
                                "peers": "daerah serupa"}
 CHANGE_LABELS: dict[str, str] = {"new": "baru", "dropped": "keluar", "moved": "bergeser"}
+# How strong a gap's best candidate is (``matcher.recommendations.confidence``), as the page's badges say it.
+BAND_LABELS: dict[str, str] = {"strong": "kuat", "medium": "sedang", "weak": "lemah"}
 NO_SECTOR = "Tanpa sektor"
 _SWAP = str.maketrans(",.", ".,")  # 1,499.5 -> 1.499,5
 
@@ -50,6 +52,11 @@ def stage_label(code: str | None) -> str:
 def award_label(code: str | None) -> str:
     """Missing means not recorded ('-'), which is not the same as 'none' (known to have no award)."""
     return AWARD_LABELS.get(code or "", code or "-")
+
+
+def band_label(band: str | None) -> str:
+    """'weak' -> 'lemah'; no candidate at all -> 'tidak ada'."""
+    return BAND_LABELS.get(band or "", band or "tidak ada")
 
 
 def decision_label(code: str | None) -> str:
@@ -76,6 +83,16 @@ def when(seconds: float | None) -> str:
     if seconds is None:
         return ""
     return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def shortened(text: str, limit: int) -> tuple[str, bool]:
+    """``text`` cut to ``limit`` characters at a word boundary, with an ellipsis; (text, whether it was cut).
+
+    For gap texts in lists: the page's recommendation lists, the opportunity table, opportunities.csv."""
+    if len(text) <= limit:
+        return text, False
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut) + "…", True
 
 
 def label(sector: str | None) -> str:

@@ -38,6 +38,8 @@ class GapFit:
     score: float | None
     band: Band | None
     confidence: float | None
+    innovation_id: str | None = None  # the best candidate (what the opportunity map and opportunities.csv name)
+    innovation_title: str | None = None
 
     @property
     def has_fit(self) -> bool:
@@ -55,5 +57,6 @@ def gap_fits(matcher: Matcher, region_code: str, filters: Filters | None = None)
         return []
     f = (filters or Filters()).with_excluded(ids=sorted(matcher.decisions.replicated(region_code)))
     found = matcher.match_gaps(gaps, k=1, filters=f, explain=False)
-    return [GapFit(g.id, m[0].score, band_of(m[0].band, m[0].score, matcher.settings), m[0].confidence) if m
+    return [GapFit(g.id, m[0].score, band_of(m[0].band, m[0].score, matcher.settings), m[0].confidence,
+                   m[0].innovation.id, m[0].innovation.title) if m
             else GapFit(g.id, None, None, None) for g, m in zip(gaps, found, strict=True)]

@@ -12,10 +12,14 @@ import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from matcher.data.boundaries import FILE_NAME as BOUNDARIES
+from matcher.data.boundaries import load_boundaries
 from matcher.data.region_profiles import Peer, RegionSimilarity
 from matcher.data.regions import Regions
+from matcher.errors import ValidationError
 
 if TYPE_CHECKING:
     from matcher.facade import Matcher
@@ -79,22 +83,19 @@ class PeerEvidence:
 
 
 @functools.cache
-def similarity_for(regions: Regions) -> RegionSimilarity:
-    """One similarity per reference data set (regions are read-only and shared), with island character from
-    the bundled outlines when they are there."""
-    return RegionSimilarity(regions, land_parts=_land_parts())
-
-
-def _land_parts() -> dict[str, int] | None:
+def similarity_for(regions: Regions, outlines: Path | None = None) -> RegionSimilarity:
+    """One similarity per reference data set (regions are read-only and shared). Island character comes from
+    the outlines (default: the bundled ones); without them, no regency counts as an island regency."""
     try:
-        from matcher.data.boundaries import land_parts
-    except ImportError:  # pragma: no cover - outlines not installed
-        return None
-    return land_parts()
+        parts = {code: len(o.polygons) for code, o in load_boundaries(outlines).items()}
+    except ValidationError:
+        parts = None
+    return RegionSimilarity(regions, land_parts=parts)
 
 
 def peers_of(matcher: Matcher, region_code: str, n: int = PEERS) -> list[Peer]:
-    return similarity_for(matcher.regions).similar(region_code, n)
+    outlines = matcher.settings.corpus_dir / "regions" / BOUNDARIES
+    return similarity_for(matcher.regions, outlines).similar(region_code, n)
 
 
 def peer_states(matcher: Matcher, peers: Sequence[Peer]) -> list[Any]:

@@ -115,3 +115,14 @@ def province_progress(source: Any, province: str, only: Collection[str] | None =
     gaps = sum(r.gaps for r in rows)
     return ProvinceProgress(p.code, p.name, gaps, _by_stage(states), funnel(states, gaps),
                             sum(1 for s in states if s.furthest == "berhenti"), stage_times(states), rows)
+
+
+def replication_share(source: Any, region_codes: Sequence[str]) -> dict[str, float | None]:
+    """Per regency, the share of its chosen innovations now implemented or kept (``diterapkan``, ``berlanjut``):
+    what the opportunity map's "progress" measure colours by. None for a regency that has chosen nothing yet.
+    ``source`` is a Matcher or the service's snapshot (anything with ``replications``)."""
+    states: dict[str, list[ReplicationState]] = {code: [] for code in region_codes}
+    for s in source.replications.latest(list(region_codes)):
+        states[s.region_code].append(s)
+    return {code: (sum(s.stage in ("diterapkan", "berlanjut") for s in mine) / len(mine) if mine else None)
+            for code, mine in states.items()}

@@ -1,10 +1,11 @@
 // Halaman mentor: masuk dengan kode akses, pilih wilayah, dan pindah antartampilan menurut alamat (#kode wilayah,
-// #inovasi/ID, #katalog, #cari), sehingga setiap tampilan dapat ditautkan dan tombol Kembali peramban bekerja.
+// #inovasi/ID, #katalog, #cari, #peta, #peta/kode provinsi), sehingga setiap tampilan dapat ditautkan dan tombol Kembali peramban bekerja.
 // Semua teks dari korpus atau pengguna masuk ke halaman sebagai teks (textContent), tidak pernah sebagai HTML.
 import { $, SECTORS, api, apiKey, el, explain, keyRemembered, setApiKey, toast } from "./lib.js";
 import { confidence } from "./cards.js";
 import { openInnovation } from "./innovation.js";
 import { fillProgressProvinces, setupProgress, showProvince } from "./progress.js";
+import { setupMap, showMap } from "./map.js";
 import { setupRegionView, showRegion } from "./region.js";
 import { fillProvinces, setupSearch, showCatalogue, showSearch } from "./search.js";
 import { showError, showView, state } from "./view.js";
@@ -149,6 +150,7 @@ async function route() {
   if (hash === "katalog") return showCatalogue();
   if (hash === "cari") return showSearch();
   if (hash === "provinsi" || hash.startsWith("provinsi/")) return showProvince(hash.slice("provinsi/".length));
+  if (hash === "peta" || hash.startsWith("peta/")) return showMap(hash.slice("peta/".length));
   if (!hash || hash === "wilayah") {
     if (state.region) showView("region", "region-name");
     else showView("empty");
@@ -164,6 +166,7 @@ async function start() {
   setupRegionView();
   setupSearch();
   setupProgress();
+  setupMap();
   $("province").addEventListener("change", (e) => chooseProvince(e.target.value));
   $("region-search").addEventListener("input", renderRegionList);
   $("sidebar-toggle").addEventListener("click", () => setSidebar($("sidebar-toggle").getAttribute("aria-expanded") !== "true"));

@@ -235,6 +235,7 @@ export async function showRegion(region) {
   if (region.population) meta.push(`Penduduk ${formatNumber(region.population)}`);
   if (region.area_km2) meta.push(`Luas ${formatNumber(region.area_km2)} km²`);
   $("region-meta").textContent = meta.join(" · ");
+  $("region-map-link").href = `#peta/${region.province_code}`;
   document.title = `${region.name} — Pencocok Inovasi`;
   closeGapForm();
   $("rec-list").replaceChildren();

@@ -1,4 +1,4 @@
-// Keadaan halaman yang dipakai bersama, dan peralihan antartampilan (wilayah, inovasi, katalog, pencarian teks).
+// Keadaan halaman yang dipakai bersama, dan peralihan antartampilan (wilayah, inovasi, katalog, pencarian teks, peta).
 import { $ } from "./lib.js";
 
 export const state = {
@@ -6,9 +6,9 @@ export const state = {
 };
 
 const VIEWS = { empty: "empty-state", region: "region-view", innovation: "innovation-view",
-                catalogue: "catalogue-view", search: "search-view", province: "province-view" };
+                catalogue: "catalogue-view", search: "search-view", province: "province-view", map: "map-view" };
 const TAB_OF = { empty: "region", region: "region", innovation: null, catalogue: "catalogue", search: "search",
-                 province: "province" };
+                 province: "province", map: "map" };
 
 // Show one view, hide the others and any earlier error; ``focus`` is the id of the heading to move focus to.
 export function showView(name, focus = null) {

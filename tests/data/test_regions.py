@@ -36,8 +36,8 @@ def test_counts_match_the_decree(regions: Regions) -> None:
 
 def test_bundled_files_ship_with_their_licences() -> None:
     names = sorted(p.name for p in REGIONS_DIR.iterdir())
-    assert names == ["LICENSE-cahyadsn-wilayah.txt", "LICENSE-cahyadsn-wilayah_boundaries.txt",
-                     "provinces.csv", "regions.csv"]
+    assert names == ["LICENSE-cahyadsn-wilayah.txt", "LICENSE-cahyadsn-wilayah_boundaries.txt", "README.md",
+                     "boundaries.geojson", "provinces.csv", "regions.csv"]
 
 
 def test_region_fields_are_typed(regions: Regions) -> None:

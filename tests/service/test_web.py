@@ -470,3 +470,69 @@ def test_axe_finds_no_serious_or_critical_violation(server, request, device):
     found["search"] = axe_problems(page)
     assert found == {k: [] for k in found}
     assert page.problems == []
+
+
+# ---- the opportunity map -------------------------------------------------------------------------------------
+BRIDGE = "Jembatan gantung antardusun putus diterjang banjir bandang, anak sekolah menyeberang sungai"
+INSIDE = """(code) => {  // a point where the shape itself is under the pointer (a shape's centre may be sea)
+  const path = document.querySelector(`#map-figure path[data-code="${code}"]`);
+  const box = path.getBoundingClientRect();
+  for (let i = 1; i < 24; i++) for (let j = 1; j < 24; j++) {
+    const x = box.left + box.width * i / 24, y = box.top + box.height * j / 24;
+    if (document.elementFromPoint(x, y) === path) return [x, y];
+  }
+  return null;
+}"""
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_the_opportunity_map_has_a_shape_per_regency_a_legend_and_opens_a_regency(serve, request, device):
+    page = request.getfixturevalue("phone") if device == "phone" else request.getfixturevalue("page")
+    server = serve(fair_match=1.2)  # the bridge gap's best answer is weak from here: Tanimbar has an open gap
+    r = api(server, "POST", f"/regions/{TANIMBAR}/gaps", json={"text": BRIDGE, "priority": 1,
+                                                                "sector": "infrastruktur_transportasi"})
+    assert r.status_code == 201, r.text
+    page.goto(server.url)
+    page.wait_for_selector("#province optgroup", state="attached")
+    page.click("#tab-map")  # from the navigation: the national view of the hub provinces
+    page.wait_for_selector("#map-figure svg .shapes path")
+    expect(page.locator("#map-title")).to_be_focused()
+    assert page.locator("#map-figure svg .shapes path").count() == 12
+    assert page.locator("#map-areas-body tr").count() == 12
+    no_sideways_scroll(page)
+    shot(page, f"{device}-map-national")
+
+    page.click("#map-areas-body a[href='#peta/81']")  # Maluku's own map
+    page.wait_for_selector("#map-figure svg[aria-label*='Maluku'] .shapes path")
+    shapes = page.locator("#map-figure svg .shapes path")
+    assert shapes.count() == 11  # one per kabupaten/kota of Maluku
+    assert sorted(shapes.evaluate_all("ps => ps.map(p => p.dataset.code)")) == sorted(
+        a["code"] for a in httpx.get(f"{server.url}/provinces/81/opportunities").json()["areas"])
+    tanimbar = page.locator(f"#map-figure a[href='#{TANIMBAR}']")
+    assert tanimbar.get_attribute("aria-label") == (
+        "Kabupaten Kepulauan Tanimbar: 1 dari 2 kesenjangan belum ada inovasi yang cocok")
+    legend = page.locator("#map-figure svg .legend .legend-item")
+    assert "belum ada kesenjangan tercatat (10 daerah)" in legend.all_text_contents()
+    sector = page.locator("#map-sectors-body tr[data-sector='infrastruktur_transportasi'] td")
+    assert sector.all_text_contents() == ["Infrastruktur & transportasi", "1", "1", "Kabupaten Kepulauan Tanimbar"]
+    expect(page.locator("#map-open li")).to_have_count(1)
+    expect(page.locator("#map-status")).to_contain_text("1 dari 2 kesenjangan")
+    page.select_option("#map-measure", "coverage")
+    page.wait_for_selector("#map-figure svg[data-measure='coverage']")
+    assert "cakupan 50%" in tanimbar.get_attribute("aria-label")
+    no_sideways_scroll(page)
+    assert axe_problems(page) == []
+    shot(page, f"{device}-map")
+
+    tanimbar.scroll_into_view_if_needed()
+    point = page.evaluate(INSIDE, TANIMBAR)
+    assert point is not None
+    page.mouse.click(*point)  # a real click on the shape opens the regency
+    expect(page.locator("#region-name")).to_have_text("Kabupaten Kepulauan Tanimbar")
+    assert page.get_attribute("#region-map-link", "href") == "#peta/81"
+    page.click("#region-map-link")  # and the regency's province leads back to the map
+    page.wait_for_selector("#map-figure svg[aria-label*='Maluku']")
+    page.locator(f"#map-figure a[href='#{TANIMBAR}']").focus()
+    page.keyboard.press("Enter")  # the keyboard opens it too
+    expect(page.locator("#region-name")).to_have_text("Kabupaten Kepulauan Tanimbar")
+    assert page.problems == []
