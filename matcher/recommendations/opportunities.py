@@ -36,6 +36,7 @@ class Measure:
     kind: Literal["count", "share"]
     colours: tuple[str, ...]  # light to dark, at least 5
     note: str = ""  # one Indonesian sentence on what it counts
+    missing: str = "belum ada kesenjangan tercatat"  # what a regency without a value is told
 
 
 OPEN_GAPS = Measure("open_gaps", "Kesenjangan terbuka", "count", ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"),
@@ -43,7 +44,7 @@ OPEN_GAPS = Measure("open_gaps", "Kesenjangan terbuka", "count", ("#fff5eb", "#f
 COVERAGE = Measure("coverage", "Cakupan katalog", "share", ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"),
                    "bagian kesenjangan yang sudah punya kandidat inovasi kuat atau sedang")
 PROGRESS = Measure("progress", "Kemajuan replikasi", "share", ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"),
-                   "bagian inovasi terpilih yang sudah diterapkan atau berlanjut")
+                   "bagian inovasi terpilih yang sudah diterapkan atau berlanjut", "belum ada inovasi terpilih")
 MEASURES: dict[str, Measure] = {m.name: m for m in (OPEN_GAPS, COVERAGE, PROGRESS)}
 
 

@@ -21,7 +21,6 @@ from matcher.data.projection import project
 from matcher.recommendations.opportunities import MEASURES, AreaMetrics, Measure, Opportunities
 
 NO_DATA = "#e5e7eb"
-NO_DATA_LABEL = "belum ada kesenjangan tercatat"
 FONT, ROW = 20, 30  # legend text size and row height, in viewBox units of a 600-wide map
 
 
@@ -72,14 +71,14 @@ def bin_of(classes: Sequence[Bin], value: float | None) -> Bin | None:
 
 def value_text(measure: Measure, value: float | None) -> str:
     if value is None:
-        return NO_DATA_LABEL
+        return measure.missing
     return percent(value, 0) if measure.kind == "share" else f"{value:g}"
 
 
 def describe(measure: Measure, area: AreaMetrics, value: float | None) -> str:
     """What a shape says in words: 'Kabupaten X: 2 dari 5 kesenjangan terbuka'."""
     if value is None:
-        return f"{area.name}: {NO_DATA_LABEL}"
+        return f"{area.name}: {measure.missing}"
     if measure.name == "open_gaps":
         return f"{area.name}: {area.open_gaps} dari {area.gaps} kesenjangan belum ada inovasi yang cocok"
     if measure.name == "coverage":
@@ -110,7 +109,7 @@ def draw_map(
                  f' data-value="{"" if value is None else f"{value:g}"}"><title>{escape(text)}</title></path>')
         link = href(code) if href else None
         parts.append(f"<a href={quoteattr(link)} aria-label={quoteattr(text)}>{shape}</a>" if link else shape)
-    entries = [(b.colour, b.label) for b in classes] + [(NO_DATA, NO_DATA_LABEL)]
+    entries = [(b.colour, b.label) for b in classes] + [(NO_DATA, measure.missing)]
     top = projection.height + 12
     legend = [f'<text x="8" y="{top + FONT:g}" font-weight="600">{escape(measure.label)}</text>']
     for n, (colour, text) in enumerate(entries):

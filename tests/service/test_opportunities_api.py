@@ -44,8 +44,9 @@ def test_a_province_lists_every_regency_its_open_gaps_and_sectors(client, region
     assert [a["code"] for a in body["areas"]] == [x.code for x in regions.in_province("81")]
     tanimbar = next(a for a in body["areas"] if a["code"] == "81.03")
     assert (tanimbar["gaps"], tanimbar["open_gaps"]) == (2, 1)
-    assert tanimbar["metrics"] == {"open_gaps": 1, "coverage": 0.5}
-    assert all(a["metrics"] == {"open_gaps": None, "coverage": None} for a in body["areas"] if a["code"] != "81.03")
+    assert tanimbar["metrics"] == {"open_gaps": 1, "coverage": 0.5, "progress": None}  # nothing chosen yet
+    assert all(a["metrics"] == {"open_gaps": None, "coverage": None, "progress": None}
+               for a in body["areas"] if a["code"] != "81.03")
     (gap,) = body["open"]
     assert (gap["gap_id"], gap["region_code"], gap["band"]) == ("MG-bridge", "81.03", "weak")
     assert gap["best_innovation_id"] and gap["best_innovation_title"] and gap["best_score"] < 1.2
@@ -53,7 +54,7 @@ def test_a_province_lists_every_regency_its_open_gaps_and_sectors(client, region
     assert {(s["sector"], s["gaps"], s["open_gaps"]) for s in body["sectors"]} == {
         ("infrastruktur_transportasi", 1, 1), ("kesehatan", 1, 0)}
     assert body["sectors"][0]["label"] == "Infrastruktur & transportasi"
-    assert [m["name"] for m in body["measures"]] == ["open_gaps", "coverage"]
+    assert [m["name"] for m in body["measures"]] == ["open_gaps", "coverage", "progress"]
     assert client.get("/provinces/Maluku/opportunities").json() == body  # a name works as well as the code
 
 
@@ -68,8 +69,8 @@ def test_the_map_is_an_svg_with_one_linked_shape_per_regency_and_a_legend(client
     assert "belum ada kesenjangan tercatat (10 daerah)" in svg and 'data-measure="open_gaps"' in svg
     coverage = client.get("/provinces/81/map.svg", params={"measure": "coverage"}).text
     assert 'data-measure="coverage"' in coverage and "cakupan 50%" in coverage
-    err = assert_error(client.get("/provinces/81/map.svg", params={"measure": "progress"}), 422, "validation_error")
-    assert err["details"][0]["field"] == "measure" and "open_gaps, coverage" in err["message"]
+    err = assert_error(client.get("/provinces/81/map.svg", params={"measure": "popularity"}), 422, "validation_error")
+    assert err["details"][0]["field"] == "measure" and "open_gaps, coverage, progress" in err["message"]
     assert_error(client.get("/provinces/99/map.svg"), 404, "not_found")
     assert_error(client.get("/provinces/81/map.svg", params={"measure": "<x>"}), 422, "validation_error")
 

@@ -99,3 +99,13 @@ def test_an_implemented_innovation_leaves_the_cached_recommendations_at_once(svc
     assert "M1" not in after and after
     step(svc, TANIMBAR, "M1", "rencana_aksi", date="2024-05-01", document="ra.docx", note="belum jalan, salah catat")
     assert [r["innovation"]["id"] for r in httpx.get(url).json()["data"]][0] == "M1"  # back: recommended again
+
+
+def test_the_opportunity_map_colours_by_the_share_of_chosen_innovations_implemented(svc):
+    assert step(svc, TANIMBAR, "M1", "diterapkan", date="2024-05-01").status_code == 201
+    assert step(svc, TANIMBAR, "M2", "studi_tiru", date="2024-06-01").status_code == 201
+    areas = httpx.get(f"{svc.url}/provinces/81/opportunities", timeout=60).json()["areas"]
+    progress = {a["code"]: a["metrics"]["progress"] for a in areas}
+    assert progress[TANIMBAR] == 0.5 and progress[MBD] is None  # one of two chosen is implemented; none chosen
+    svg = httpx.get(f"{svc.url}/provinces/81/map.svg", params={"measure": "progress"}, timeout=60)
+    assert svg.status_code == 200 and "50" in svg.text
