@@ -40,7 +40,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance]
 KEYED = {"POST /regions/{code}/gaps", "PUT /gaps/{gap_id}", "DELETE /gaps/{gap_id}", "PUT /innovations/{innovation_id}",
           "DELETE /innovations/{innovation_id}", "POST /regions/{code}/shortlist", "POST /batch", "DELETE /batch/{job_id}",
-          "GET /me", "DELETE /regions/{code}/shortlist/{innovation_id}"}
+          "GET /me", "DELETE /regions/{code}/shortlist/{innovation_id}", "POST /regions/{code}/replications"}
 # Ids that exist in the mini store, so that half the generated ids and codes reach past the 404 into the handlers.
 KNOWN = {
     "regions": ["81.03", "73.72", "35.08", "Kota Malang", "Malang", "kab. maluku tengah"],
@@ -52,7 +52,7 @@ KNOWN = {
 }
 BINDINGS = {"path.code": "regions", "body.region": "regions", "body.region_code": "regions",
             "body.regions[*]": "regions", "query.province": "provinces", "body.provinces[*]": "provinces",
-            "body.filters.province[*]": "provinces", "path.innovation_id": "innovations",
+            "body.filters.province[*]": "provinces", "path.province": "provinces", "path.innovation_id": "innovations",
             "body.innovation_id": "innovations", "path.gap_id": "gaps", "path.job_id": "jobs", "path.name": "files"}
 CASES: Counter[tuple[str, str, int]] = Counter()  # (run, operation, status) -> cases sent
 
