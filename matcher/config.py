@@ -22,9 +22,12 @@ Scope = Literal["index", "ranking", "operational"]
 SCOPES: tuple[Scope, ...] = ("index", "ranking", "operational")
 
 
-def _scoped(scope: Scope, default: Any = PydanticUndefined, **kwargs: Any) -> Any:
-    """A settings field with its scope recorded in the field's metadata (``json_schema_extra``)."""
-    return Field(default, json_schema_extra={"scope": scope}, **kwargs)
+def _scoped(scope: Scope, default: Any = PydanticUndefined, regroups: bool = False, **kwargs: Any) -> Any:
+    """A settings field with its scope recorded in the field's metadata (``json_schema_extra``). ``regroups``: an
+    index setting that only the near-duplicate groups depend on; the next ``matcher index`` regroups under it
+    without a rebuild, so a store built under another value still loads."""
+    extra: dict[str, Any] = {"scope": scope, **({"regroups": True} if regroups else {})}
+    return Field(default, json_schema_extra=extra, **kwargs)
 
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -50,13 +53,14 @@ class Settings(BaseSettings):
     stemmer: Literal["sastrawi", "snowball", "none"] = _scoped("index", "sastrawi", description="Stemmer of the lexical channel.")
 
     # near-duplicate groups, stored with every index generation (README, "Near-duplicate groups")
-    group_threshold: float = _scoped("index", 0.565, ge=0.0, le=1.0, description="Pair score (dense weight x cosine + the rest x term Jaccard) from which two innovations are linked as the same idea; chosen on the dev half of corpus/eval/duplicate_pairs.tsv.")
-    group_dense_weight: float = _scoped("index", 0.5, ge=0.0, le=1.0, description="Share of the vectors' cosine in the pair score (the rest: Jaccard of the analysed terms).")
-    group_neighbours: int = _scoped("index", 20, ge=1, le=200, description="Nearest vectors of each innovation scored as candidate pairs (never all pairs).")
-    group_linkage: Literal["single", "complete"] = _scoped("index", "single", description="'single': linked innovations form one group (best on the dev pairs); 'complete': parts of a group are merged only when every pair across them is linked, against chaining.")
+    group_threshold: float = _scoped("index", 0.763, regroups=True, ge=0.0, le=1.0, description="Pair score (dense weight x cosine + the rest x term overlap) from which two innovations are linked as the same idea; chosen for precision on the dev half of corpus/eval/duplicate_pairs.tsv.")
+    group_dense_weight: float = _scoped("index", 0.7, regroups=True, ge=0.0, le=1.0, description="Share of the vectors' cosine in the pair score (the rest: overlap of the analysed terms).")
+    group_lexical: Literal["overlap", "jaccard"] = _scoped("index", "overlap", regroups=True, description="Term overlap of the pair score: 'overlap' (shared terms over the smaller set; best on the dev pairs) or 'jaccard' (shared over all).")
+    group_neighbours: int = _scoped("index", 20, regroups=True, ge=1, le=200, description="Nearest vectors of each innovation scored as candidate pairs (never all pairs).")
+    group_linkage: Literal["single", "complete"] = _scoped("index", "single", regroups=True, description="'single': linked innovations form one group (best on the dev pairs); 'complete': parts of a group are merged only when every pair across them is linked, against chaining.")
 
     # ranking: changes results, not the index
-    group_lists: bool = _scoped("ranking", False, description="Lists show one innovation per near-duplicate group (the best documented or most proven), the others attached. Off by default: on the team test split it lowered nDCG@10 from 0.922 to 0.868 (gap level) and 0.840 to 0.793 (regency level), see README.")
+    group_lists: bool = _scoped("ranking", False, description="Lists show one innovation per near-duplicate group (the best documented or most proven), the others attached. Off by default: even with the precise groups it lowered dev nDCG@10 by 0.016-0.024 (team and hard sets, gap and regency level), see README.")
     ranker: Literal["learned", "fusion"] = _scoped("ranking", "learned", description="'learned': the ranker stored with the index (trained on judgments, retrained by 'matcher learn'); 'fusion': the channels fused as MATCHER_FUSION says.")
     fusion: Literal["rrf", "weighted", "zscore"] = _scoped("ranking", "zscore", description="How the two channels are fused.")
     dense_weight: float = _scoped("ranking", 0.5, ge=0.0, le=1.0, description="Share of the dense channel in fusion (1 = dense only).")
@@ -128,6 +132,12 @@ def scope_of(name: str) -> Scope:
 def fields_in(*scopes: Scope) -> tuple[str, ...]:
     """Names of the settings fields in these scopes, in declaration order."""
     return tuple(name for name in Settings.model_fields if scope_of(name) in scopes)
+
+
+def regrouping_fields() -> tuple[str, ...]:
+    """Index settings only the near-duplicate groups depend on (``regroups``): not a reason to refuse a store."""
+    return tuple(name for name in fields_in("index")
+                 if (Settings.model_fields[name].json_schema_extra or {}).get("regroups"))  # type: ignore[union-attr]
 
 
 def fingerprint(settings: Settings, *scopes: Scope) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Any, TypeVar, cast
 
 import numpy as np
 
-from matcher.config import Settings, fingerprint, get_settings
+from matcher.config import Settings, fingerprint, get_settings, regrouping_fields
 from matcher.data.records import Gap, Innovation
 from matcher.data.regions import Regions
 from matcher.engine import lexicon
@@ -71,8 +71,13 @@ class Matcher:
         self.embedder = Embedder(self._store.embeddings, encoder,
                                  lambda: load_encoder(s.model, s.batch_size, s.query_prompt, s.passage_prompt),
                                  embed_title=s.embed_title, memory_size=s.query_vector_cache_size)
-        built_with = {**fingerprint(s, "index"), "lexicon": lexicon.digest()}  # what an index depends on
-        groups = GroupParams(s.group_threshold, s.group_dense_weight, s.group_neighbours, s.group_linkage)
+        # what an index depends on; the group settings are not in it: a store grouped under others (or built before
+        # groups existed) loads, and its next write regroups without re-embedding anything
+        regroup = regrouping_fields()
+        built_with = {**{k: v for k, v in fingerprint(s, "index").items() if k not in regroup},
+                      "lexicon": lexicon.digest()}
+        groups = GroupParams(s.group_threshold, s.group_dense_weight, s.group_neighbours, s.group_linkage,
+                             s.group_lexical)
         self._writer = IndexWriter(self._store, analyzer, self.embedder, built_with, s.ann_threshold, s.ivf_nprobe,
                                    groups)
         self._reader = GenerationReader(self._store, analyzer, s.ivf_nprobe, self._check_built_alike)

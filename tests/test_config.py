@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.config import SCOPES, Settings, fields_in, fingerprint, scope_of
+from matcher.config import SCOPES, Settings, fields_in, fingerprint, regrouping_fields, scope_of
 
 
 def test_every_setting_declares_a_scope():
@@ -29,10 +29,17 @@ def test_scopes_partition_the_settings():
 
 def test_the_index_fingerprint_is_what_an_index_is_built_with():
     assert set(fields_in("index")) == {"model", "query_prompt", "passage_prompt", "stemmer", "embed_title",
-                                       "group_threshold", "group_dense_weight", "group_neighbours", "group_linkage"}
+                                       "group_threshold", "group_dense_weight", "group_lexical", "group_neighbours",
+                                       "group_linkage"}
     base = Settings()
     assert fingerprint(base, "index") == fingerprint(base.model_copy(update={"fusion": "rrf", "home": "x"}), "index")
     assert fingerprint(base, "index") != fingerprint(base.model_copy(update={"stemmer": "snowball"}), "index")
+
+
+def test_only_the_group_settings_regroup_instead_of_refusing_a_store():
+    """A store built under other group settings (or before groups existed) still loads; its next write regroups."""
+    assert set(regrouping_fields()) == {n for n in fields_in("index") if n.startswith("group_")}
+    assert set(regrouping_fields()) < set(fields_in("index"))
 
 
 @pytest.mark.parametrize("name", ["recommendation_cache_size", "batch_size", "rate_limit_per_minute", "home"])

@@ -188,3 +188,36 @@ def test_a_lexical_index_in_an_older_format_is_rebuilt_by_the_next_index_run(min
     by_id = dict(zip(loaded.ids_.tolist(), loaded.scores(query).tolist(), strict=True))
     assert np.allclose([by_id[r] for r in rids], rebuilt.scores(query), atol=1e-6)
     assert reader.match("pengelolaan sampah", k=3)
+
+
+def test_a_store_indexed_before_groups_existed_loads_and_the_next_index_adds_them(mini_matcher, mini):
+    """Upgrading users are not locked out: no group info until the next `matcher index`, which groups the stored
+    vectors and terms without embedding anything."""
+    twin = dataclasses.replace(mini[0][0], id="M1B", region_code="53.01")  # the same idea in another place
+    mini_matcher.index([*mini[0], twin], mini[1])
+    assert mini_matcher.generation.groups is not None and len(mini_matcher.generation.groups) == 1
+    folder = Store(mini_matcher.settings.home).generations.current()
+    (folder / "groups.npz").unlink()  # what a generation written before groups looks like
+    manifest = json.loads((folder / "manifest.json").read_text())
+    old = {k: v for k, v in manifest.items() if not k.startswith("group")}
+    (folder / "manifest.json").write_text(json.dumps(old))
+
+    reader = Matcher(mini_matcher.settings, encoder=mini_matcher.encoder, regions=mini_matcher.regions)
+    assert reader.generation.groups is None and reader.check() == []
+    assert {"M1", "M1B"} <= set(_ids(reader.match("ibu hamil pulau rujukan", k=9)))  # both listed, no group info
+
+    report = reader.index([*mini[0], twin], mini[1])
+    assert report.embedded == 0 and report.unchanged == len(mini[0]) + 1 and report.groups == 1
+    groups = reader.generation.groups
+    position = reader.catalog.by_id["M1"]
+    assert groups is not None and {m.id for m in groups.info(position).others} == {"M1B"}
+    assert reader.manifest["groups"]["params"]["threshold"] == reader.settings.group_threshold
+
+
+def test_a_store_grouped_under_other_group_settings_loads_and_regroups_on_the_next_index(mini_matcher, mini):
+    strict = Settings(home=mini_matcher.settings.home, group_threshold=0.99, group_lexical="jaccard")
+    reader = Matcher(strict, encoder=mini_matcher.encoder, regions=mini_matcher.regions)
+    assert reader.match("banjir", k=1)  # not refused: group settings are no reason to rebuild
+    report = reader.index(mini[0], mini[1])
+    assert report.embedded == 0 and reader.manifest["groups"]["params"]["lexical"] == "jaccard"
+    assert reader.manifest["groups"]["pairs_scored"] > 0  # a full regrouping pass under the new settings

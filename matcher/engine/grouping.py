@@ -1,8 +1,9 @@
 """Near-duplicate groups: innovations that are the same idea in different places, found and kept up to date.
 
-A pair's score is ``w * dense + (1 - w) * lexical``: the cosine of the two stored vectors and the Jaccard overlap of
-their distinct analysed terms. Neither depends on the rest of the catalogue, so an edit elsewhere never moves a
-pair's score. Candidate pairs come from each innovation's ``neighbours`` nearest vectors (FAISS), never from all
+A pair's score is ``w * dense + (1 - w) * lexical``: the cosine of the two stored vectors and the overlap of their
+distinct analysed terms, either the overlap coefficient (shared terms over the smaller set: a short description
+wholly inside a longer one counts fully) or the Jaccard index (shared over all). Neither depends on the rest of
+the catalogue, so an edit elsewhere never moves a pair's score. Candidate pairs come from each innovation's ``neighbours`` nearest vectors (FAISS), never from all
 pairs; a pair scoring at least ``threshold`` is a *link*. Groups are the link graph's connected components, split
 by the linkage: ``single`` keeps a component whole, ``complete`` merges two parts only when every pair across them
 is linked, so a chain of look-alikes (A like B, B like C) does not make A and C one group.
@@ -27,6 +28,7 @@ import scipy.sparse as sp
 from matcher.errors import StoreError
 
 LINKAGES = ("single", "complete")
+LEXICAL = ("overlap", "jaccard")
 GROUPS_FILE = "groups.npz"
 _CHUNK = 4096  # searches per FAISS call, and pairs scored per block (bounded memory at 100k)
 
@@ -36,14 +38,17 @@ class GroupParams:
     """How pairs are scored and grouped; the defaults were chosen on the dev half of
     ``corpus/eval/duplicate_pairs.tsv`` (README, "Near-duplicate groups")."""
 
-    threshold: float = 0.565
-    dense_weight: float = 0.5
+    threshold: float = 0.763
+    dense_weight: float = 0.7
     neighbours: int = 20
     linkage: str = "single"
+    lexical: str = "overlap"
 
     def __post_init__(self) -> None:
         if self.linkage not in LINKAGES:
             raise ValueError(f"unknown linkage {self.linkage!r}; expected one of {LINKAGES}")
+        if self.lexical not in LEXICAL:
+            raise ValueError(f"unknown lexical overlap {self.lexical!r}; expected one of {LEXICAL}")
 
 
 class PairSource(Protocol):
@@ -61,17 +66,20 @@ class PairSource(Protocol):
         """(scores, rids) of the k nearest stored vectors of each row; -1 where there are fewer."""
 
 
-def pair_scores(source: PairSource, a: np.ndarray, b: np.ndarray, dense_weight: float) -> np.ndarray:
+def pair_scores(source: PairSource, a: np.ndarray, b: np.ndarray, params: GroupParams) -> np.ndarray:
     """Score of each pair (a[i], b[i]): float64, shape (len(a),). Computed the same way whichever side found the
     pair, so a full pass and an update agree to the last bit."""
+    dense_weight = params.dense_weight
     out = np.empty(len(a), dtype=np.float64)
     for start in range(0, len(a), _CHUNK):
         pa, pb = a[start : start + _CHUNK], b[start : start + _CHUNK]
         dense = np.einsum("ij,ij->i", source.vectors(pa), source.vectors(pb)).astype(np.float64)
         ta, tb = source.terms(pa), source.terms(pb)
         shared = np.asarray(ta.multiply(tb).sum(axis=1)).ravel()
-        union = np.diff(ta.indptr) + np.diff(tb.indptr) - shared
-        lexical = np.divide(shared, union, out=np.zeros(len(pa)), where=union > 0)
+        na, nb = np.diff(ta.indptr), np.diff(tb.indptr)
+        # overlap coefficient: shared over the smaller set; Jaccard: shared over the union
+        below = np.minimum(na, nb) if params.lexical == "overlap" else na + nb - shared
+        lexical = np.divide(shared, below, out=np.zeros(len(pa)), where=below > 0)
         out[start : start + _CHUNK] = dense_weight * dense + (1 - dense_weight) * lexical
     return out
 
@@ -175,7 +183,7 @@ class Grouping:
         self.scored_ = len(pairs)
         if not len(pairs):
             return
-        scores = pair_scores(source, pairs[:, 0], pairs[:, 1], self.params.dense_weight)
+        scores = pair_scores(source, pairs[:, 0], pairs[:, 1], self.params)
         for (a, b), s in zip(pairs[scores >= self.params.threshold].tolist(),
                              scores[scores >= self.params.threshold].tolist(), strict=True):
             self.links_.setdefault(a, {})[b] = s
@@ -249,7 +257,8 @@ class Grouping:
         """Read a grouping written by :meth:`save`."""
         try:
             with np.load(path, allow_pickle=False) as f:
-                self = cls(GroupParams(**json.loads(str(f["params"]))))
+                # groups written before the lexical choice existed scored pairs with Jaccard
+                self = cls(GroupParams(**{"lexical": "jaccard", **json.loads(str(f["params"]))}))
                 self.links_ = {}
                 for a, b, s in zip(f["link_a"].tolist(), f["link_b"].tolist(), f["link_score"].tolist(), strict=True):
                     self.links_.setdefault(a, {})[b] = s

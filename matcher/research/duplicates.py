@@ -2,14 +2,14 @@
 
 Pairwise: a pair is predicted "same" when both innovations sit in one group. Precision is the share of predicted
 pairs labelled same, recall the share of same pairs predicted. The labelled file has a dev half (where the
-threshold and the linkage were chosen) and a test half (read for the reported numbers).
+threshold, the weights, the term overlap and the linkage were chosen, for precision first) and a test half (read for the reported numbers).
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -124,6 +124,6 @@ def sweep(matcher: Matcher, pairs: Sequence[LabelledPair], thresholds: Sequence[
     out = []
     for linkage in linkages:
         for t in thresholds:
-            params = GroupParams(t, base.dense_weight, base.neighbours, linkage)
+            params = replace(base, threshold=t, linkage=linkage)
             out.append((params, quality(groups_by_id(matcher, params), pairs)))
     return out

@@ -14,7 +14,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -248,7 +248,8 @@ class IndexWriter:
             "index": index.kind,
             "index_params": {"nlist": ivf_lists(len(all_rids)), "nprobe": self.nprobe} if index.kind == "ivf" else {},
             "ranker": ranker,
-            "groups": {"groups": len(grouping.groups()), "pairs_scored": grouping.scored_},
+            "groups": {"groups": len(grouping.groups()), "pairs_scored": grouping.scored_,
+                       "params": asdict(grouping.params)},
             "innovations": len(all_rows),
             "corpus_hash": corpus_hash(all_rows),
             "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

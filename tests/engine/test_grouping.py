@@ -8,7 +8,7 @@ import pytest
 from matcher.data.records import Innovation
 from matcher.engine.bm25 import LexicalIndex
 from matcher.engine.catalog import Catalog
-from matcher.engine.grouping import Grouping, GroupParams
+from matcher.engine.grouping import Grouping, GroupParams, pair_scores
 from matcher.engine.groups import CatalogGroups, representative_key
 from matcher.engine.vectors import VectorIndex
 from matcher.store.grouping import IndexPairs
@@ -94,6 +94,35 @@ def test_save_and_load_round_trip(tmp_path):
 def test_an_unknown_linkage_is_refused():
     with pytest.raises(ValueError, match="linkage"):
         GroupParams(linkage="average")
+    with pytest.raises(ValueError, match="lexical"):
+        GroupParams(lexical="cosine")
+
+
+def test_the_overlap_coefficient_counts_a_short_text_inside_a_long_one_fully():
+    same = _unit(np.ones(DIM))
+    terms = {1: ["a", "b", "c", "d"], 2: ["a", "b", "c", "d", "e", "f", "g", "h"], 3: ["x", "y"]}
+    source = _source({1: same, 2: same, 3: same}, terms)
+    a, b = np.array([1, 1]), np.array([2, 3])
+    overlap = pair_scores(source, a, b, GroupParams(dense_weight=0.0, lexical="overlap"))
+    jaccard = pair_scores(source, a, b, GroupParams(dense_weight=0.0, lexical="jaccard"))
+    assert overlap.tolist() == [1.0, 0.0] and jaccard.tolist() == [0.5, 0.0]
+    mixed = pair_scores(source, a, b, GroupParams(dense_weight=0.7, lexical="overlap"))
+    assert np.allclose(mixed, [0.7 + 0.3, 0.7])
+
+
+def test_groups_saved_before_the_lexical_choice_load_as_jaccard(tmp_path):
+    """groups.npz written by the first pass has no 'lexical' parameter: it scored with Jaccard, so a store
+    under today's settings sees other parameters and regroups in full at its next write."""
+    import json
+
+    params = GroupParams(threshold=0.565, dense_weight=0.5, lexical="jaccard")
+    Grouping(params).build(_source(*_catalogue())).save(tmp_path / "groups.npz")
+    with np.load(tmp_path / "groups.npz") as f:
+        arrays = {k: f[k] for k in f.files}
+    old = {k: v for k, v in json.loads(str(arrays["params"])).items() if k != "lexical"}
+    np.savez(tmp_path / "old.npz", **{**arrays, "params": np.array(json.dumps(old))})
+    loaded = Grouping.load(tmp_path / "old.npz")
+    assert loaded.params == params and loaded.params != GroupParams(0.565, 0.5)
 
 
 def _inv(id_: str, **fields) -> Innovation:
