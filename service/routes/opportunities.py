@@ -1,6 +1,6 @@
 """The opportunity map: where the catalogue has no good answer, per province and sector, and its SVG map.
 
-``/provinces/{code}/opportunities`` is the sector table and each kabupaten/kota's numbers; ``map.svg`` is the
+``/provinces/{province}/opportunities`` is the sector table and each kabupaten/kota's numbers; ``map.svg`` is the
 map itself, drawn by the library (``matcher.opportunity_map``) exactly as the batch report draws it, so the page
 inserts it as it comes. ``/opportunities`` and ``/opportunities/map.svg`` are the national view of the 12 hub
 provinces. The fits come from the per-worker cache (``service.opportunities``); only regencies not ranked yet
@@ -59,21 +59,21 @@ def _measure(o: Opportunities, measure: str) -> str:
     return measure
 
 
-@router.get("/provinces/{code}/opportunities", response_model=OpportunitiesPublic,
+@router.get("/provinces/{province}/opportunities", response_model=OpportunitiesPublic,
             summary="Gaps nothing in the catalogue answers well, per sector and kabupaten/kota")
-async def province_opportunities(code: str, request: Request, engine: EngineDep, m: ReadsDep) -> OpportunitiesPublic:
-    """``code`` is a province code or name. Every kabupaten/kota is listed (those without gaps with null
+async def province_opportunities(province: str, request: Request, engine: EngineDep, m: ReadsDep) -> OpportunitiesPublic:
+    """``province`` is a province code or name. Every kabupaten/kota is listed (those without gaps with null
     measures); a gap is open when its best candidate is weak or missing ("belum ada inovasi yang cocok")."""
-    o = await opps.province(request, engine, m, code)
+    o = await opps.province(request, engine, m, province)
     return _public(o, engine.settings.list_text_chars)
 
 
-@router.get("/provinces/{code}/map.svg", response_class=Response, responses=SVG_RESPONSE,
+@router.get("/provinces/{province}/map.svg", response_class=Response, responses=SVG_RESPONSE,
             summary="The province's opportunity map (SVG)")
-async def province_map(code: str, request: Request, engine: EngineDep, m: ReadsDep,
+async def province_map(province: str, request: Request, engine: EngineDep, m: ReadsDep,
                        measure: MeasureParam = "open_gaps") -> Response:
     """Each kabupaten/kota is a link to ``#CODE`` (its view on the page), named with its value in words."""
-    o = await opps.province(request, engine, m, code)
+    o = await opps.province(request, engine, m, province)
     outlines = await opps.outlines(engine)
     svg = await run_in_threadpool(opportunity_map, o, outlines, _measure(o, measure), lambda c: f"#{c}")
     return Response(svg, media_type=SVG)

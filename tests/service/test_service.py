@@ -122,7 +122,7 @@ def test_recommendations_with_filters_and_k(client):
     assert 1 <= recs["count"] <= 3 and recs["data"][0]["innovation"]["id"] == "M1"
     first = recs["data"][0]
     assert first["gaps"][0]["gap_id"] == "MG1" and first["gaps"][0]["matched_terms"]
-    assert set(first["parts"]) == {"relevance", "maturity", "recognition", "proximity", "similarity"}
+    assert set(first["parts"]) == {"relevance", "maturity", "recognition", "proximity", "similarity", "peers"}
     assert abs(sum(first["parts"].values()) - first["score"]) < 1e-3
     digital = client.get("/regions/81.03/recommendations", params={"digital": "true", "stage": "penerapan"}).json()
     assert digital["data"] and all(r["innovation"]["digital"] and r["innovation"]["stage"] == "penerapan"
