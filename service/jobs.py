@@ -6,7 +6,7 @@ requests share and never holds their lock. Job state lives in memory: a restart 
 their folders stay on disk until the retention time has passed.
 
 Limits: at most ``max_jobs`` queued or running (one more is 503 with Retry-After); a job identical to a queued
-or running one (same regencies, k and visit cap) is that job, not a second run; a job can be cancelled (it stops
+or running one (same regencies, k, visit cap and progress option) is that job, not a second run; a job can be cancelled (it stops
 after the current regency and its folder is removed); finished jobs and their folders are removed
 ``retention_hours`` after they finished, and folders older than that which no job owns (left by a restart) too.
 """
@@ -42,6 +42,7 @@ class Job:
     region_codes: list[str]
     k: int
     max_visits: int | None
+    progress: bool = False  # add the replication progress (run_batch's replication_progress)
     status: Status = "queued"
     done: int = 0
     files: list[str] = field(default_factory=list)
@@ -53,8 +54,8 @@ class Job:
     def total(self) -> int:
         return len(self.region_codes)
 
-    def same_run(self, region_codes: list[str], k: int, max_visits: int | None) -> bool:
-        return (self.region_codes, self.k, self.max_visits) == (region_codes, k, max_visits)
+    def same_run(self, region_codes: list[str], k: int, max_visits: int | None, progress: bool = False) -> bool:
+        return (self.region_codes, self.k, self.max_visits, self.progress) == (region_codes, k, max_visits, progress)
 
 
 class BatchJobs:
@@ -72,21 +73,23 @@ class BatchJobs:
         self._lock = threading.Lock()
         self.cleanup()
 
-    def submit(self, region_codes: list[str], k: int, max_visits: int | None) -> tuple[Job, bool]:
+    def submit(self, region_codes: list[str], k: int, max_visits: int | None,
+               progress: bool = False) -> tuple[Job, bool]:
         """(the job, True when it is new); an identical queued or running job is returned instead of a new one.
+        ``progress`` adds the replication progress (progress.csv, a sheet and a report section).
 
         BusyError when ``max_jobs`` jobs are queued or running already."""
         self.cleanup()
         codes = sorted(set(region_codes))
         with self._lock:
             active = [j for j in self._jobs.values() if j.status in ACTIVE]
-            same = next((j for j in active if j.same_run(codes, k, max_visits)), None)
+            same = next((j for j in active if j.same_run(codes, k, max_visits, progress)), None)
             if same is not None:
                 return same, False
             if len(active) >= self.max_jobs:
                 raise BusyError(f"{len(active)} batch jobs are queued or running; the limit is {self.max_jobs}. "
                                 "Wait for one to finish, or cancel one with DELETE /batch/{id}", 30)
-            job = Job(secrets.token_hex(8), codes, k, max_visits)
+            job = Job(secrets.token_hex(8), codes, k, max_visits, progress)
             self._jobs[job.id] = job
             if self._thread is None:
                 self._thread = threading.Thread(target=self._work, name="batch-jobs", daemon=True)
@@ -160,7 +163,8 @@ class BatchJobs:
             try:
                 matcher = matcher or self._make_matcher()
                 summary = run_batch(matcher, job.region_codes, job.k, self.root / job.id,
-                                    max_visits=job.max_visits, progress_callback=self._progress(job))
+                                    max_visits=job.max_visits, replication_progress=job.progress,
+                                    progress_callback=self._progress(job))
                 with self._lock:
                     if job.status != "cancelled":
                         job.files, job.status = list(summary.files), "done"

@@ -330,6 +330,8 @@ class BatchIn(BaseModel):
     regions: list[str] | None = Field(None, min_length=1, max_length=1000, description="Kabupaten/kota codes or names.")
     k: int = Field(10, ge=1, le=MAX_K)
     max_visits_per_innovation: int | None = Field(None, ge=1, description="Study-visit cap per innovation and province.")
+    progress: bool = Field(False, description="Add the replication progress of the run's regencies: progress.csv, a "
+                           "sheet in recommendations.xlsx and a section in each report (`matcher batch --progress`).")
 
     @model_validator(mode="after")
     def _one_target(self) -> BatchIn:
@@ -345,6 +347,7 @@ class BatchJobPublic(BaseModel):
     total: int = Field(description="Regencies in the run.")
     k: int
     max_visits_per_innovation: int | None
+    progress: bool = Field(description="Whether the run adds the replication progress.")
     region_codes: list[str]
     files: list[str] = Field(description="When done: the names to download from /batch/{id}/files/{name}.")
     error: str | None = Field(description="Why a failed job failed.")

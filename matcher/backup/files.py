@@ -1,4 +1,4 @@
-"""The files of a store export (format 1): writing them, and reading them back with every check done first.
+"""The files of a store export (format 2): writing them, and reading them back with every check done first.
 
 An export folder holds::
 
@@ -9,18 +9,21 @@ An export folder holds::
     shortlist.jsonl   every decision and undo ever recorded, oldest first: region_code, innovation_id, decision, note,
                       who, account, created_at (Unix seconds)
     accounts.jsonl    name, role, key_id (public), created_at; never a salt or a key hash
+    replications.jsonl every replication step ever recorded, in ``seq`` order: ``ReplicationStep.to_dict()``
+                      (seq, region_code, innovation_id, stage, date, document, reason, note, who, account,
+                      recorded_at); not in format 1, whose exports import with an empty history
     vectors.npy       float32 (n, dim): the cached embeddings of the records' texts under ``build.model_id``
     vectors.tsv       kind<TAB>text_hash for row i of vectors.npy (kind "passage" or "query")
 
 ``read_export`` checks the manifest, every checksum and every record (through the loaders of
-``matcher.data.loaders``) before anything is written, and raises one ``ValidationError`` naming file, row and field.
+``matcher.data.loaders``; replication steps through ``check_sequence``, the transition check of ``matcher progress
+import``) before anything is written, and raises one ``ValidationError`` naming file, row and field.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -31,25 +34,40 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
+from matcher.backup.rows import (
+    an_id,
+    counter,
+    day_or_none,
+    matching,
+    one_of,
+    read_rows,
+    regency,
+    seconds,
+    string,
+    text_up_to,
+)
 from matcher.config import Settings, fields_in
 from matcher.data import loaders as corpus
 from matcher.data.loaders import Gap, Innovation
-from matcher.data.readers import json_type, read_table
 from matcher.data.regions import Regions
-from matcher.data.values import BadValue, identifier
 from matcher.errors import Problem, ValidationError
 from matcher.store.accounts import _NAME as _ACCOUNT_NAME
 from matcher.store.accounts import ROLES
+from matcher.store.replications import MAX_TEXT, STAGES, ReplicationStep, check_sequence
 
 FORMAT = "matcher-export"
-VERSION = 1
+VERSION = 2  # 2 added replications.jsonl
 MANIFEST = "manifest.json"
-FILES = ("innovations.jsonl", "gaps.jsonl", "shortlist.jsonl", "accounts.jsonl", "vectors.npy", "vectors.tsv")
+FILES = ("innovations.jsonl", "gaps.jsonl", "shortlist.jsonl", "accounts.jsonl", "replications.jsonl", "vectors.npy",
+         "vectors.tsv")
+FILES_OF = {1: tuple(f for f in FILES if f != "replications.jsonl"), 2: FILES}  # the files of each version read
 # Settings an index is built with (its manifest keeps them); a store built under others is refused on load.
 BUILD_SETTINGS = fields_in("index")  # what an index is built with (the settings' own scope declarations)
 DECISIONS = ("shortlisted", "rejected", "replicated", "undone")  # undone: an undo event
 SHORTLIST_FIELDS = ("region_code", "innovation_id", "decision", "note", "who", "account", "created_at")
 ACCOUNT_FIELDS = ("name", "role", "key_id", "created_at")
+REPLICATION_FIELDS = ("seq", "region_code", "innovation_id", "stage", "date", "document", "reason", "note", "who",
+                      "account", "recorded_at")
 VECTOR_KINDS = ("passage", "query")
 _KEY_ID = re.compile(r"^[0-9a-f]{12}$")
 _TEXT_HASH = re.compile(r"^[0-9a-f]{32}$")
@@ -69,10 +87,12 @@ class Snapshot:
     accounts: list[dict[str, Any]]
     vectors: dict[str, tuple[list[str], np.ndarray]] = field(default_factory=dict)
     manifest: dict[str, Any] = field(default_factory=dict)
+    replications: list[ReplicationStep] = field(default_factory=list)  # seq order, seq and times as recorded
 
     def counts(self) -> dict[str, int]:
         return {"innovations": len(self.innovations), "gaps": len(self.gaps), "shortlist": len(self.shortlist),
-                "accounts": len(self.accounts), "vectors": sum(len(h) for h, _ in self.vectors.values())}
+                "accounts": len(self.accounts), "replications": len(self.replications),
+                "vectors": sum(len(h) for h, _ in self.vectors.values())}
 
 
 def sha256_file(path: Path) -> str:
@@ -100,6 +120,8 @@ def write_files(folder: Path, snap: Snapshot, exported_at: str, progress: bool =
     _write_jsonl(folder / "shortlist.jsonl", snap.shortlist, len(snap.shortlist), progress)
     _write_jsonl(folder / "accounts.jsonl", ({k: a[k] for k in ACCOUNT_FIELDS} for a in snap.accounts),
                  len(snap.accounts), progress)
+    _write_jsonl(folder / "replications.jsonl", ({k: getattr(s, k) for k in REPLICATION_FIELDS}
+                                                 for s in snap.replications), len(snap.replications), progress)
     ids = [(kind, h) for kind, (hashes, _) in snap.vectors.items() for h in hashes]
     dim = int(snap.build["dim"])
     matrix = np.vstack([v for _, v in snap.vectors.values()] or [np.empty((0, dim))]).astype(np.float32)
@@ -135,10 +157,10 @@ def read_manifest(folder: Path) -> dict[str, Any]:
         raise ValidationError([Problem(str(path), None, None, f"unreadable manifest: {e}")]) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ValidationError([Problem(str(path), None, "format", f"not a matcher export (expected {FORMAT!r})")])
-    if manifest.get("version") != VERSION:
+    if manifest.get("version") not in FILES_OF:
         raise ValidationError([Problem(str(path), None, "version",
                                        f"export format version {manifest.get('version')!r}; this matcher reads "
-                                       f"version {VERSION} only")])
+                                       f"versions {', '.join(map(str, FILES_OF))}")])
     problems = [Problem(str(path), None, key, "missing or of the wrong type")
                 for key, kind in (("counts", dict), ("build", dict), ("files", dict)) if not isinstance(manifest.get(key), kind)]
     if problems:
@@ -149,7 +171,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 def check_files(folder: Path, manifest: dict[str, Any]) -> None:
     """Every file the format needs is present and has the checksum the manifest gives."""
     problems = []
-    for name in FILES:
+    for name in FILES_OF[manifest["version"]]:
         path, entry = folder / name, manifest["files"].get(name)
         if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
             problems.append(Problem(str(folder / MANIFEST), None, f"files.{name}", "no checksum for this file"))
@@ -168,81 +190,33 @@ def _records(path: Path, loader: Callable[[Path], list[Any]]) -> list[Any]:
     return loader(path) if path.stat().st_size else []
 
 
-def _number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise BadValue(f"expected a number (Unix seconds), got {json_type(value)}")
-    return float(value)
-
-
-def _string(value: Any) -> str:
-    if not isinstance(value, str):
-        raise BadValue(f"wrong type: expected text, got {json_type(value)}")
-    return value
-
-
-def _rows(path: Path, names: tuple[str, ...], checks: dict[str, Callable[[Any], Any]],
-          problems: list[Problem], unique: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    """Rows of a JSONL file with ``names``, each value passed through ``checks[name]``; problems are collected."""
-    table = read_table(path)
-    problems += table.problems
-    out, seen = [], {u: dict[Any, int]() for u in unique}
-    for row in table.rows:
-        record, ok = {}, True
-        for name in names:
-            try:
-                if name not in row.values:
-                    raise BadValue("missing required field")
-                record[name] = checks[name](row.values[name])
-            except BadValue as e:
-                problems.append(Problem(table.source, row.number, name, str(e)))
-                ok = False
-        for u in unique:
-            if ok and record[u] in seen[u]:
-                problems.append(Problem(table.source, row.number, u, f"duplicate {u} {record[u]!r} "
-                                                                     f"(first at row {seen[u][record[u]]})"))
-                ok = False
-            elif ok:
-                seen[u][record[u]] = row.number
-        if ok:
-            out.append(record)
-    return out
-
-
-def _id(value: Any) -> str:
-    result = identifier(value)
-    if not result:
-        raise BadValue("empty id")
-    return result
-
-
-def _one_of(choices: tuple[str, ...]) -> Callable[[Any], str]:
-    def check(value: Any) -> str:
-        if value not in choices:
-            raise BadValue(f"{value!r} is not one of: {', '.join(choices)}")
-        return str(value)
-    return check
-
-
-def _matching(pattern: re.Pattern[str], what: str) -> Callable[[Any], str]:
-    def check(value: Any) -> str:
-        if not isinstance(value, str) or not pattern.match(value):
-            raise BadValue(f"not {what}: {value!r}")
-        return value
-    return check
-
-
-def _regency(regions: Regions) -> Callable[[Any], str]:
-    def check(value: Any) -> str:
-        if not isinstance(value, str) or "." not in value or not regions.is_valid_code(value):
-            raise BadValue(f"not a kabupaten/kota code: {value!r}")
-        return value
-    return check
+def _replications(path: Path, regions: Regions, problems: list[Problem]) -> list[ReplicationStep]:
+    """The replication history of an export: every field checked, ``seq`` rising, then every step checked
+    against the step before it in its pair as ``matcher progress import`` checks a spreadsheet's rows."""
+    found: list[Problem] = []
+    text = text_up_to(MAX_TEXT)
+    rows = read_rows(path, REPLICATION_FIELDS, {
+        "seq": counter, "region_code": regency(regions), "innovation_id": an_id, "stage": one_of(STAGES),
+        "date": day_or_none, "document": text, "reason": text, "note": text, "who": text, "account": text,
+        "recorded_at": seconds}, found, unique=("seq",))
+    last = 0
+    for number, r in rows:
+        if r["seq"] <= last:
+            found.append(Problem(str(path), number, "seq", f"{r['seq']} after {last}: steps must be in seq order"))
+        last = r["seq"]
+    steps = [(number, ReplicationStep(**r)) for number, r in rows]
+    if found:  # transitions only on a clean file: a bad row would make the rows after it look wrong
+        problems += found
+        return []
+    good, wrong = check_sequence(steps)  # texts cleaned as every stored text is (a store's own are already)
+    problems += [Problem(str(path), number, name, reason) for number, name, reason in wrong]
+    return good
 
 
 def _vectors(folder: Path, build: dict[str, Any], problems: list[Problem]) -> dict[str, tuple[list[str], np.ndarray]]:
-    ids = _rows(folder / "vectors.tsv", ("kind", "text_hash"),
-                {"kind": _one_of(VECTOR_KINDS), "text_hash": _matching(_TEXT_HASH, "a 32-digit hex text hash")},
-                problems)
+    ids = [r for _, r in read_rows(
+        folder / "vectors.tsv", ("kind", "text_hash"),
+        {"kind": one_of(VECTOR_KINDS), "text_hash": matching(_TEXT_HASH, "a 32-digit hex text hash")}, problems)]
     path = folder / "vectors.npy"
     try:
         matrix = np.load(path, allow_pickle=False)
@@ -264,7 +238,8 @@ def _vectors(folder: Path, build: dict[str, Any], problems: list[Problem]) -> di
 
 
 def read_export(folder: Path, regions: Regions, settings: Settings) -> Snapshot:
-    """Everything in an export folder, checked: manifest, checksums, records, decisions, accounts, vectors.
+    """Everything in an export folder, checked: manifest, checksums, records, decisions, accounts, replication
+    steps, vectors.
 
     Raises ValidationError listing every problem (file, row, field); nothing is returned from a bad export.
     """
@@ -279,17 +254,21 @@ def read_export(folder: Path, regions: Regions, settings: Settings) -> Snapshot:
     innovations = _records(folder / "innovations.jsonl", lambda p: corpus.load_innovations(p, regions, settings))
     gaps = _records(folder / "gaps.jsonl", lambda p: corpus.load_gaps(p, regions, settings))
     problems: list[Problem] = []
-    shortlist = _rows(folder / "shortlist.jsonl", SHORTLIST_FIELDS, {
-        "region_code": _regency(regions), "innovation_id": _id,
-        "decision": _one_of(DECISIONS), "note": _string, "who": _string, "account": _string,
-        "created_at": _number}, problems)
-    accounts = _rows(folder / "accounts.jsonl", ACCOUNT_FIELDS, {
-        "name": _matching(_ACCOUNT_NAME, "an account name"), "role": _one_of(ROLES),
-        "key_id": _matching(_KEY_ID, "a 12-digit hex key id"), "created_at": _number}, problems,
-        unique=("name", "key_id"))
+    shortlist = [r for _, r in read_rows(folder / "shortlist.jsonl", SHORTLIST_FIELDS, {
+        "region_code": regency(regions), "innovation_id": an_id,
+        "decision": one_of(DECISIONS), "note": string, "who": string, "account": string,
+        "created_at": seconds}, problems)]
+    accounts = [r for _, r in read_rows(folder / "accounts.jsonl", ACCOUNT_FIELDS, {
+        "name": matching(_ACCOUNT_NAME, "an account name"), "role": one_of(ROLES),
+        "key_id": matching(_KEY_ID, "a 12-digit hex key id"), "created_at": seconds}, problems,
+        unique=("name", "key_id"))]
+    replications = (_replications(folder / "replications.jsonl", regions, problems)
+                    if "replications.jsonl" in FILES_OF[manifest["version"]] else [])
     vectors = _vectors(folder, build, problems)
-    snap = Snapshot(build, innovations, gaps, shortlist, accounts, vectors, manifest)
+    snap = Snapshot(build, innovations, gaps, shortlist, accounts, vectors, manifest, replications)
     for what, count in snap.counts().items():
+        if what == "replications" and manifest["version"] == 1:
+            continue  # format 1 had no history
         if not problems and manifest["counts"].get(what) != count:
             name = "vectors.tsv" if what == "vectors" else f"{what}.jsonl"
             problems.append(Problem(str(folder / name), None, None,

@@ -1,13 +1,14 @@
 """Moving a whole store as plain files: ``export_store`` writes a folder, ``import_store`` builds a store from one.
 
-An export holds the records, the full shortlist history, the accounts without any key material, and the
-cached embeddings of the records' texts (``matcher.backup.files`` describes each file). A round trip gives the
-same records, decisions, accounts and rankings.
+An export holds the records, the full shortlist history, the full replication history, the accounts without any
+key material, and the cached embeddings of the records' texts (``matcher.backup.files`` describes each file). A
+round trip gives the same records, decisions, replication history, accounts and rankings.
 
 - **Export** reads the store in one transaction, writes into a hidden temporary folder beside the target and
   renames it into place, so the target is either absent, the earlier export, or the complete new one.
-- **Import** checks everything first (manifest, checksums, every record), then writes the records, the
-  decisions, the accounts and the new index generation in ONE SQLite transaction, the way ``matcher index``
+- **Import** checks everything first (manifest, checksums, every record, every replication step's transition),
+  then writes the records, the decisions, the replication history (seq and times as recorded), the accounts and
+  the new index generation in ONE SQLite transaction, the way ``matcher index``
   does: a crash leaves the store as it was before. Vectors come from the export, so nothing is re-embedded
   when the model is the same (a cold build embeds ~10 texts/s; the vectors make an import take seconds).
 - Imported accounts have **no usable key**: their key hash is empty, which no key matches. Each needs a new
@@ -37,8 +38,10 @@ from matcher.facade import PASSAGE, QUERY, Matcher
 from matcher.store.accounts import SCRYPT, AccountRepository, AccountRow
 from matcher.store.database import Store
 from matcher.store.decisions import Decision, DecisionRepository
+from matcher.store.replications import ReplicationRepository
 
-_CONTENT_TABLES = ("innovations", "gaps", "shortlist", "accounts")  # the embedding cache does not count
+# the embedding cache does not count; replications are replaced by ReplicationRepository.restore (append-only)
+_CONTENT_TABLES = ("innovations", "gaps", "shortlist", "accounts", "replications")
 
 
 @dataclass
@@ -113,7 +116,7 @@ def _check_target(target: Path) -> bool:
 
 
 def _snapshot(settings: Settings) -> Snapshot:
-    """Records, decisions, accounts (public fields only) read in one transaction, then their cached vectors.
+    """Records, decisions, replication steps, accounts (public fields only) read in one transaction, then their cached vectors.
 
     The embedding cache is content-addressed and only ever added to, so reading it afterwards is consistent.
     """
@@ -129,6 +132,7 @@ def _snapshot(settings: Settings) -> Snapshot:
             gaps = store.gaps.of_region()
             shortlist = [{k: v for k, v in d.to_dict().items() if k != 'seq'} for d in store.decisions.history()]
             accounts = [{k: getattr(a, k) for k in ACCOUNT_FIELDS} for a in store.accounts.all()]
+            replications = store.replications.history()
     finally:
         store.close()
     # the texts as the pipeline embeds them, under the settings the index was built with
@@ -139,7 +143,7 @@ def _snapshot(settings: Settings) -> Snapshot:
         hashes = list(dict.fromkeys(text_hash(clean_for_dense(t)) for t in kind_texts))
         matrix, found = m.embedder.cache.get(build["model_id"], kind, hashes, build["dim"])
         vectors[kind] = ([h for h, ok in zip(hashes, found, strict=True) if ok], matrix[found])
-    return Snapshot(build, innovations, gaps, shortlist, accounts, vectors)
+    return Snapshot(build, innovations, gaps, shortlist, accounts, vectors, replications=replications)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -170,7 +174,7 @@ def import_store(
     """Build the store of ``settings.home`` from the export folder ``source``.
 
     Everything is checked before the store is opened. The store must be new or empty (no innovations, gaps,
-    decisions or accounts) unless ``replace``, which swaps its whole content. The export must have been built
+    decisions, replication steps or accounts) unless ``replace``, which swaps its whole content. The export must have been built
     with the model, prompts and stemmer of ``settings`` unless ``current_settings`` (then texts are embedded
     again under the current settings).
     """
@@ -208,8 +212,8 @@ def _check_empty(conn: sqlite3.Connection, home: Path, replace: bool) -> None:
 
 
 def _write(m: Matcher, snap: Snapshot, replace: bool, progress: bool) -> int:
-    """The import's writes: ``Matcher.index`` from scratch, with decisions and accounts written inside its
-    transaction, so records, decisions, accounts and the generation commit together.
+    """The import's writes: ``Matcher.index`` from scratch, with decisions, replication steps and accounts
+    written inside its transaction, so they and the generation commit together.
 
     Returns how many texts were embedded (0 when the export's vectors cover every text).
     """
@@ -221,8 +225,10 @@ def _write(m: Matcher, snap: Snapshot, replace: bool, progress: bool) -> int:
     def within(conn: sqlite3.Connection) -> None:
         _check_empty(conn, Path(m.settings.home), replace)  # again, now that SQLite's write lock is held
         for table in _CONTENT_TABLES if replace else ():
-            conn.execute(f"DELETE FROM {table}")
+            if table != "replications":  # append-only: restore() drops and recreates it below
+                conn.execute(f"DELETE FROM {table}")
         DecisionRepository.insert(conn, [Decision(**d) for d in snap.shortlist])
+        ReplicationRepository.restore(conn, snap.replications)
         for a in snap.accounts:  # an empty key hash: no key matches it until a new one is issued
             AccountRepository.insert(conn, AccountRow(a["key_id"], a["name"], a["role"], secrets.token_bytes(16),
                                                       b"", json.dumps(SCRYPT), a["created_at"]))

@@ -328,14 +328,15 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """The whole store as plain files in a folder (records, shortlist, accounts without keys, vectors)."""
+    """The whole store as plain files in a folder (records, shortlist, replication steps, accounts without keys,
+    vectors)."""
     from matcher.backup.transfer import export_store
 
     require_store(_settings().home)
     report = export_store(_settings(), Path(args.dir), progress=True)
     c = report.counts
     print(f"exported {c['innovations']} innovations, {c['gaps']} gaps, {c['shortlist']} shortlist decisions, "
-          f"{c['accounts']} accounts (without keys) and {c['vectors']} vectors to {report.path}"
+          f"{c['replications']} replication steps, {c['accounts']} accounts (without keys) and {c['vectors']} vectors to {report.path}"
           f"{' (replaced the earlier export)' if report.replaced else ''} in {report.seconds:.1f}s")
     return 0
 
@@ -347,8 +348,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     report = import_store(Path(args.dir), _settings(), replace=args.replace, current_settings=args.current_settings,
                           progress=True)
     c = report.counts
-    print(f"imported {c['innovations']} innovations, {c['gaps']} gaps, {c['shortlist']} shortlist decisions and "
-          f"{c['accounts']} accounts into {report.home} (embedded {report.embedded} texts) in {report.seconds:.1f}s")
+    print(f"imported {c['innovations']} innovations, {c['gaps']} gaps, {c['shortlist']} shortlist decisions, "
+          f"{c['replications']} replication steps and {c['accounts']} accounts into {report.home} (embedded {report.embedded} texts) in {report.seconds:.1f}s")
     for name, role in report.keyless:
         print(f"account '{name}' ({role}) has no usable key: issue one with 'matcher users remove {name}' and then "
               f"'matcher users add {name} --role {role}'")
@@ -452,7 +453,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="verify that the index matches the stored records")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("export", help="write the whole store (records, shortlist, accounts without keys) as files")
+    p = sub.add_parser("export", help="write the whole store (records, shortlist, replication steps, accounts "
+                                      "without keys) as files")
     p.add_argument("dir", help="a new or empty folder, or an earlier export to replace")
     p.set_defaults(func=cmd_export)
     p = sub.add_parser("import", help="build the store from an export folder (checked first, written at once)")

@@ -242,6 +242,18 @@ class ReplicationRepository:
             out.append(ReplicationStep(*row))
         return out
 
+    @staticmethod
+    def restore(conn: sqlite3.Connection, steps: Sequence[ReplicationStep]) -> None:
+        """Make ``steps`` the whole history, as they were (seq and times included), inside the caller's
+        transaction: a backup's import, and nothing else. The triggers refuse the DELETE that would empty the
+        table, so the table is dropped and created again, triggers and all; a failed import rolls the drop back
+        with everything else. Normal use only ever appends."""
+        conn.execute("DROP TABLE IF EXISTS replications")  # DROP fires no DELETE trigger
+        for statement in schema_statements(SCHEMA):
+            conn.execute(statement)
+        conn.executemany(f"INSERT INTO replications({', '.join(_FIELDS)}) VALUES ({', '.join('?' * len(_FIELDS))})",
+                         [(*astuple_fields(s), s.seq) for s in steps])
+
     def append_checked(self, steps: Sequence[tuple[int, ReplicationStep]], source: str,
                        problems: Sequence[Problem] = (), names: dict[str, str] | None = None,
                        ) -> tuple[list[ReplicationStep], int]:
@@ -262,17 +274,8 @@ class ReplicationRepository:
                 stored = [ReplicationStep(*r) for r in rows]
                 latest[pair] = stored[-1] if stored else None
                 keys.update(s.key for s in stored)
-            found_all, new = list(problems), []
-            for row, step in steps:
-                step = cleaned(step)
-                if step.key in keys:
-                    continue
-                found = check_step(latest[(step.region_code, step.innovation_id)], step)
-                found_all += [Problem(source, row, names.get(f, f), r) for f, r in found]
-                if not found:
-                    new.append(step)
-                    keys.add(step.key)
-                    latest[(step.region_code, step.innovation_id)] = step
+            new, found = check_sequence(steps, latest, keys)
+            found_all = [*problems, *(Problem(source, row, names.get(f, f), r) for row, f, r in found)]
             if found_all:
                 raise ValidationError(sorted(found_all, key=lambda p: (p.row or 0)))
             return self.insert(conn, new), len(steps) - len(new)
@@ -320,10 +323,50 @@ class ReplicationRepository:
         return {s.innovation_id for s in self.latest([region_code]) if s.replicated}
 
 
+def schema_statements(script: str) -> list[str]:
+    """The statements of an SQL script one by one: ``executescript`` would commit the caller's transaction."""
+    out, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            out.append(pending.strip())
+            pending = ""
+    return out
+
+
 def astuple_fields(step: ReplicationStep) -> list[Any]:
     """The stored columns of a step, in the table's order (seq left to SQLite)."""
     return [step.region_code, step.innovation_id, step.stage, step.date, step.document, step.reason, step.note,
             step.who, step.account, step.recorded_at]
+
+
+def check_sequence(steps: Iterable[tuple[int, ReplicationStep]],
+                   latest: dict[tuple[str, str], ReplicationStep | None] | None = None,
+                   recorded: set[tuple[str, str, str, str | None]] | None = None,
+                   ) -> tuple[list[ReplicationStep], list[tuple[int, str, str]]]:
+    """Check steps in order (each with the row it came from), each against the step before it in its pair: the
+    pair's entry in ``latest`` (its stored latest step), then the earlier good steps here. The one transition
+    check of every path that appends many steps (a progress spreadsheet, a backup).
+
+    With ``recorded`` (the keys already stored), a step whose key is in it is skipped, and keys are added as
+    steps pass; without it every step counts (a backup restores a history as it was). Returns the good steps,
+    cleaned, and the problems of the others as (row, field, reason)."""
+    before = dict(latest or {})
+    good: list[ReplicationStep] = []
+    problems: list[tuple[int, str, str]] = []
+    for row, step in steps:
+        step = cleaned(step)
+        if recorded is not None and step.key in recorded:
+            continue
+        pair = (step.region_code, step.innovation_id)
+        found = check_step(before.get(pair), step)
+        problems += [(row, f, r) for f, r in found]
+        if not found:
+            good.append(step)
+            before[pair] = step
+            if recorded is not None:
+                recorded.add(step.key)
+    return good, problems
 
 
 def cleaned(step: ReplicationStep) -> ReplicationStep:

@@ -79,6 +79,8 @@ export async function showMap(province) {
   $("map-title").textContent = national ? "Provinsi hub replikasi"
     : `Provinsi ${(state.provinces.find((p) => p.code === province) || { name: province }).name}`;
   document.title = `Peta peluang — ${$("map-title").textContent} — Pencocok Inovasi`;
+  $("map-progress-link").href = national ? "#provinsi" : `#provinsi/${encodeURIComponent(province)}`;
+  $("map-progress-link").textContent = national ? "Progres replikasi per provinsi" : "Progres replikasi provinsi ini";
   showView("map", "map-title");
   shown = { province, base: national ? "/opportunities" : `/provinces/${encodeURIComponent(province)}` };
   $("map-status").textContent = "Memuat peta dan kesenjangan…";

@@ -132,9 +132,16 @@ function renderProvince(p) {
     cell("Median hari dipilih → diterapkan", { class: "num", text: days(r.times[r.times.length - 1].median_days) }))));
 }
 
+// The heading's link to the opportunity map: of this province, or the national map before one is chosen.
+function linkMap(code) {
+  $("pv-map-link").href = code ? `#peta/${encodeURIComponent(code)}` : "#peta";
+  $("pv-map-link").textContent = code ? "Peta peluang inovasi provinsi ini" : "Peta peluang inovasi";
+}
+
 export async function showProvince(code) {
   const chosen = code || (state.region && state.region.province_code) || $("province").value;
   $("pv-province").value = chosen || "";
+  linkMap(chosen);
   $("pv-body").hidden = true;
   if (!chosen) {
     $("province-title").textContent = "Progres provinsi";

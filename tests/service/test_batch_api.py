@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 import time
 
 import httpx
@@ -75,6 +76,48 @@ def test_a_province_job_and_the_visit_cap(client, svc):
     job = wait_for(client, r.json()["id"])
     assert job["status"] == "done" and job["total"] == job["done"] >= 10 and "81.03" in job["region_codes"]
     assert job["max_visits_per_innovation"] == 1
+
+
+def test_a_job_with_progress_adds_the_replication_progress(finished, client, svc):
+    for stage, date in (("dipilih", None), ("studi_tiru", "2024-02-01")):  # before diterapkan: the lists stay
+        r = client.post("/regions/73.72/replications", headers=auth(svc),
+                        json={"innovation_id": "M3", "stage": stage, "date": date, "note": "dari rapat"})
+        assert r.status_code == 201, r.text
+    r = client.post("/batch", headers=auth(svc), json={"regions": REGIONS, "k": 3, "progress": True})
+    assert r.status_code == 202, r.text  # not the finished job's run: the progress option is part of the key
+    assert r.json()["progress"] is True and r.json()["id"] != finished["id"]
+    job = wait_for(client, r.json()["id"])
+    assert job["status"] == "done" and job["progress"] is True, job
+    assert "progress.csv" in job["files"] and "progress.csv" not in finished["files"] and not finished["progress"]
+    text = client.get(f"/batch/{job['id']}/files/progress.csv").content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert [(row["Kode kabupaten/kota"], row["ID inovasi"], row["Tahap replikasi"]) for row in rows] == [
+        ("73.72", "M3", "Dipilih"), ("73.72", "M3", "Studi tiru")]
+    assert client.get(f"/batch/{job['id']}/files/summary.json").json()["replication_steps"] == 2
+    report = next(name for name in job["files"] if name.startswith("report-73"))
+    assert "Progres replikasi" in client.get(f"/batch/{job['id']}/files/{report}").text
+    assert "Progres replikasi" not in client.get(f"/batch/{finished['id']}/files/{report}").text
+
+
+def test_an_identical_run_is_the_same_job_and_progress_makes_it_another(tmp_path):
+    started, release = threading.Event(), threading.Event()
+
+    def held():  # the worker holds the first job as running until the test lets it go
+        started.set()
+        release.wait(10)
+        raise ConfigError("released")
+
+    jobs = BatchJobs(tmp_path / "jobs", held)
+    try:
+        first, _ = jobs.submit(["81.03"], 3, None)
+        assert started.wait(10) and first.status == "running"
+        job, new = jobs.submit(["81.03"], 3, None, progress=True)
+        assert new and job.id != first.id and job.progress
+        assert jobs.submit(["81.03"], 3, None, progress=True) == (job, False)
+        assert jobs.submit(["81.03"], 3, None) == (first, False)
+    finally:
+        release.set()
+        jobs.close()
 
 
 def test_starting_a_job_needs_a_key(client, svc):

@@ -497,6 +497,7 @@ def test_the_opportunity_map_has_a_shape_per_regency_a_legend_and_opens_a_regenc
     page.click("#tab-map")  # from the navigation: the national view of the hub provinces
     page.wait_for_selector("#map-figure svg .shapes path")
     expect(page.locator("#map-title")).to_be_focused()
+    assert page.get_attribute("#map-progress-link", "href") == "#provinsi"  # national: the progress view's chooser
     assert page.locator("#map-figure svg .shapes path").count() == 12
     assert page.locator("#map-areas-body tr").count() == 12
     no_sideways_scroll(page)
@@ -517,6 +518,14 @@ def test_the_opportunity_map_has_a_shape_per_regency_a_legend_and_opens_a_regenc
     assert sector.all_text_contents() == ["Infrastruktur & transportasi", "1", "1", "Kabupaten Kepulauan Tanimbar"]
     expect(page.locator("#map-open li")).to_have_count(1)
     expect(page.locator("#map-status")).to_contain_text("1 dari 2 kesenjangan")
+    expect(page.locator("#map-progress-link")).to_have_text("Progres replikasi provinsi ini")
+    page.click("#map-progress-link")  # the two province views link to each other
+    expect(page.locator("#province-title")).to_have_text("Progres replikasi Provinsi Maluku")
+    expect(page.locator("#pv-map-link")).to_have_text("Peta peluang inovasi provinsi ini")
+    page.click("#pv-map-link")
+    expect(page.locator("#map-view")).to_be_visible()
+    expect(page.locator("#map-title")).to_have_text("Provinsi Maluku")
+    expect(page.locator("#map-status")).to_contain_text("1 dari 2 kesenjangan")  # drawn again: ready
     page.select_option("#map-measure", "coverage")
     page.wait_for_selector("#map-figure svg[data-measure='coverage']")
     assert "cakupan 50%" in tanimbar.get_attribute("aria-label")

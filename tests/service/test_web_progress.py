@@ -1,8 +1,8 @@
 """Replication progress on the mentor page, in a real headless Chromium against a real uvicorn server over a copy
 of the mini store: the regency's "Progres replikasi" section (stages, history on demand, the mentor's form, the
 Indonesian message of a refused step, an implemented innovation leaving the recommendations), and the province
-view for the hub coordinator (the funnel as text and bars, stage times, the table per regency), with axe checks
-at desktop and phone widths. Screenshots go to artifacts/screenshots/ (git-ignored; CI keeps them)."""
+view for the hub coordinator (the funnel as text and bars, stage times, the table per regency), what similar
+regencies did with a recommended innovation on its card, with axe checks at desktop and phone widths. Screenshots go to artifacts/screenshots/ (git-ignored; CI keeps them)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,10 @@ import httpx
 import pytest
 from helpers.browser import axe_problems, watch
 from helpers.live_server import running_service
+
+from matcher.config import Settings
+from matcher.facade import Matcher
+from matcher.recommendations.peers import peers_of
 
 pytestmark = pytest.mark.slow
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -113,8 +117,10 @@ def test_the_province_view_on_a_phone_from_the_navigation(server, browser):
     page.wait_for_selector("#province optgroup", state="attached")
     page.click("#tab-province")
     expect(page.locator("#pv-status")).to_have_text("Pilih provinsi untuk melihat progres replikasinya.")
+    assert page.get_attribute("#pv-map-link", "href") == "#peta"  # no province yet: the national map
     page.select_option("#pv-province", "81")
     expect(page.locator("#pv-funnel .funnel-item")).to_have_count(6)
+    assert page.get_attribute("#pv-map-link", "href") == "#peta/81"
     assert page.url.endswith("#provinsi/81")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert axe_problems(page) == []
@@ -122,3 +128,34 @@ def test_the_province_view_on_a_phone_from_the_navigation(server, browser):
     page.goto(f"{server.url}/#provinsi/99")
     expect(page.locator("#page-error")).to_have_text("Provinsi dengan kode “99” tidak ditemukan.")
     assert len(page.problems) == 1 and "404" in page.problems[0], page.problems  # the unknown province, only
+
+
+def test_the_card_says_what_similar_regencies_did_with_the_innovation(server, browser, e5_encoder, regions):
+    """Steps recorded over the API in two of Tanimbar's peers: one implemented and kept an innovation on
+    Tanimbar's list, the other dropped it with a reason. Tanimbar's card shows both, as the mentor reads them."""
+    m = Matcher(Settings(home=server.home), encoder=e5_encoder, regions=regions)
+    kept, dropped = peers_of(m, TANIMBAR)[:2]  # its two most similar regencies
+    listed = httpx.get(f"{server.url}/regions/{TANIMBAR}/recommendations").json()["data"]
+    innovation = listed[0]["innovation"]["id"]
+    assert listed[0]["peers"] is None  # no history among the peers yet: no line
+    mentor = {"X-API-Key": server.keys["mentor"]}
+    for code, stage, date, reason in ((kept.code, "diterapkan", "2024-05-01", ""),
+                                      (kept.code, "berlanjut", "2025-05-02", ""),
+                                      (dropped.code, "berhenti", "2025-03-01", "anggaran daerah dipotong")):
+        r = httpx.post(f"{server.url}/regions/{code}/replications", headers=mentor,
+                       json={"innovation_id": innovation, "stage": stage, "date": date, "reason": reason})
+        assert r.status_code == 201, r.text
+
+    page = new_page(browser, 1400, 900)
+    page.goto(f"{server.url}/#{TANIMBAR}")
+    page.check("#f-show-weak")  # the mini corpus answers Tanimbar's gap weakly: its list is behind the switch
+    card = page.locator(f".rec[data-id='{innovation}']")
+    expect(card.locator(".peers-line")).to_have_text(
+        f"Daerah serupa: diterapkan dan berlanjut di 1 daerah serupa: {regions.get(kept.code).name}")
+    expect(card.locator(".caution", has_text="daerah serupa")).to_have_text(
+        f"Perhatian: dihentikan di 1 daerah serupa: {regions.get(dropped.code).name} (anggaran daerah dipotong)")
+    expect(page.locator(".peers-line")).to_have_count(1)  # only the innovation the peers have a history with
+    assert axe_problems(page) == []
+    card.scroll_into_view_if_needed()
+    shot(page, "recommendation-peers")
+    assert page.problems == []
