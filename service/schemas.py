@@ -193,11 +193,12 @@ class GroupPublic(BaseModel):
     id: str = Field(description="The group's id: the first of its members' ids.")
     size: int = Field(description="Innovations in the group, this one included.")
     regions: int = Field(description="Distinct places the others come from: 'juga diterapkan di N daerah'.")
-    others: list[GroupMemberPublic] = Field(description="The other members, best documented or most proven first; "
-                                            "lists do not show them separately.")
+    others: list[GroupMemberPublic] = Field(description="The other members, best documented or most proven first, "
+                                            "at most 10 (size counts them all).")
 
 
-GROUP_DOC = ("Its near-duplicate group (the same idea in other places), or null when it is in none. A list shows "
+GROUP_DOC = ("Its near-duplicate group (the same idea in other places), or null when it is in none. With "
+             "MATCHER_GROUP_LISTS=true a list shows "
              "one innovation per group, the best documented or most proven of the candidates.")
 
 

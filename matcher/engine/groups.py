@@ -9,6 +9,7 @@ description, and the id, so the choice is deterministic.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -44,17 +45,21 @@ class GroupMember:
 
 @dataclass(frozen=True)
 class GroupInfo:
-    """The group of a shown innovation: ``id`` (its first member id), ``size`` (members in the catalogue) and the
-    ``others``, representative order. ``regions`` counts the distinct places the others come from: "juga
-    diterapkan di N daerah"."""
+    """The group of a shown innovation: ``id`` (its first member id), ``size`` (members in the catalogue), the
+    first ``SHOWN_MEMBERS`` of the ``others`` in representative order, and ``regions``, the distinct places all
+    the others come from: "juga diterapkan di N daerah"."""
 
     id: str
     size: int
     others: tuple[GroupMember, ...]
+    regions: int = 0
 
-    @property
-    def regions(self) -> int:
-        return len({m.region_code or m.id for m in self.others})
+
+SHOWN_MEMBERS = 10  # a list item names at most this many others; a big group would otherwise bloat every item
+
+
+def _place(inv: Innovation) -> str:
+    return inv.region_code or inv.id
 
 
 class CatalogGroups:
@@ -72,14 +77,20 @@ class CatalogGroups:
             if p is not None:
                 by_group.setdefault(gid, []).append(p)
         self.group_at = np.full(len(catalog), -1, dtype=np.int64)
+        self.rank_at = np.zeros(len(catalog), dtype=np.int64)  # place in its group's representative order
         self.members: list[list[int]] = []
+        self._ids: list[str] = []
+        self._places: list[Counter[str]] = []
         for gid in sorted(by_group):
             positions = by_group[gid]
             if len(positions) < 2:
                 continue
             positions.sort(key=lambda p: representative_key(catalog.innovations[p]))
             self.group_at[positions] = len(self.members)
+            self.rank_at[positions] = np.arange(len(positions))
             self.members.append(positions)
+            self._ids.append(min(catalog.innovations[p].id for p in positions))
+            self._places.append(Counter(_place(catalog.innovations[p]) for p in positions))
 
     def __len__(self) -> int:
         return len(self.members)
@@ -90,14 +101,16 @@ class CatalogGroups:
         if g < 0:
             return None
         invs = self.catalog.innovations
-        others = tuple(GroupMember(invs[p].id, invs[p].title, invs[p].region_code, invs[p].status)
-                       for p in self.members[g] if p != position)
-        return GroupInfo(min(invs[p].id for p in self.members[g]), len(self.members[g]), others)
+        shown = [p for p in self.members[g][:SHOWN_MEMBERS + 1] if p != position][:SHOWN_MEMBERS]
+        others = tuple(GroupMember(invs[p].id, invs[p].title, invs[p].region_code, invs[p].status) for p in shown)
+        places = self._places[g]
+        own = _place(invs[position])
+        regions = len(places) - (1 if places[own] == 1 else 0)
+        return GroupInfo(self._ids[g], len(self.members[g]), others, regions)
 
     def rank_in_group(self, position: int) -> int:
         """0 for a representative or an innovation in no group, else its place in its group's order."""
-        g = int(self.group_at[position])
-        return 0 if g < 0 else self.members[g].index(position)
+        return int(self.rank_at[position])
 
     def collapse(self, items: Sequence[T], position_of: Callable[[T], int]) -> list[T]:
         """One item per group, in the order given: of the items of one group, the one whose innovation comes
