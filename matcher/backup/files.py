@@ -46,7 +46,7 @@ from matcher.backup.rows import (
     string,
     text_up_to,
 )
-from matcher.config import Settings, fields_in
+from matcher.config import Settings, fields_in, regrouping_fields
 from matcher.data import loaders as corpus
 from matcher.data.loaders import Gap, Innovation
 from matcher.data.regions import Regions
@@ -62,7 +62,9 @@ FILES = ("innovations.jsonl", "gaps.jsonl", "shortlist.jsonl", "accounts.jsonl",
          "vectors.tsv")
 FILES_OF = {1: tuple(f for f in FILES if f != "replications.jsonl"), 2: FILES}  # the files of each version read
 # Settings an index is built with (its manifest keeps them); a store built under others is refused on load.
-BUILD_SETTINGS = fields_in("index")  # what an index is built with (the settings' own scope declarations)
+# what an index is built with (the settings' own scope declarations), less the group settings: the groups are
+# recomputed on the next index, so an export neither records nor needs them
+BUILD_SETTINGS = tuple(f for f in fields_in("index") if f not in regrouping_fields())
 DECISIONS = ("shortlisted", "rejected", "replicated", "undone")  # undone: an undo event
 SHORTLIST_FIELDS = ("region_code", "innovation_id", "decision", "note", "who", "account", "created_at")
 ACCOUNT_FIELDS = ("name", "role", "key_id", "created_at")
