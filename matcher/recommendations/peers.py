@@ -20,11 +20,12 @@ from matcher.data.boundaries import load_boundaries
 from matcher.data.region_profiles import Peer, RegionSimilarity
 from matcher.data.regions import Regions
 from matcher.errors import ValidationError
+from matcher.store.replications import KEPT_STAGES
 
 if TYPE_CHECKING:
     from matcher.facade import Matcher
 
-KEPT = ("diterapkan", "berlanjut")
+KEPT = KEPT_STAGES
 DROPPED = ("berhenti",)
 PEERS = 10  # how many similar regencies count as "like yours"
 DROP_WEIGHT = 1.0  # a peer that dropped an innovation counts against it as much as one that kept it counts for

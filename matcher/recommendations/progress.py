@@ -22,7 +22,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from matcher.store.replications import LEVEL, STAGES, ReplicationState
+from matcher.store.replications import KEPT_STAGES, LEVEL, STAGES, ReplicationState
 
 FUNNEL: tuple[str, ...] = ("gaps", "dipilih", "studi_tiru", "rencana_aksi", "diterapkan", "berlanjut")
 TRANSITIONS: tuple[tuple[str, str], ...] = (
@@ -124,5 +124,5 @@ def replication_share(source: Any, region_codes: Sequence[str]) -> dict[str, flo
     states: dict[str, list[ReplicationState]] = {code: [] for code in region_codes}
     for s in source.replications.latest(list(region_codes)):
         states[s.region_code].append(s)
-    return {code: (sum(s.stage in ("diterapkan", "berlanjut") for s in mine) / len(mine) if mine else None)
+    return {code: (sum(s.stage in KEPT_STAGES for s in mine) / len(mine) if mine else None)
             for code, mine in states.items()}

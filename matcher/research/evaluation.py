@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -120,6 +120,22 @@ def evaluate(
     return score_rankings(rankings, judged, k)
 
 
+def regency_judgments(
+    gaps: Sequence[Gap], judged: dict[str, dict[str, int]], gap_ids: Collection[str] | None = None,
+) -> dict[str, dict[str, int]]:
+    """region code -> {innovation id: relevance}: an innovation's relevance to a regency is its best judgment over
+    the regency's judged gaps (those in ``gap_ids`` when given)."""
+    region_of = {g.id: g.region_code for g in gaps}
+    per_region: dict[str, dict[str, int]] = {}
+    for gap_id, js in judged.items():
+        if gap_ids is not None and gap_id not in gap_ids:
+            continue
+        bucket = per_region.setdefault(region_of[gap_id], {})
+        for inv_id, rel in js.items():
+            bucket[inv_id] = max(bucket.get(inv_id, 0), rel)
+    return per_region
+
+
 def evaluate_regions(
     matcher: Matcher,
     gaps: Sequence[Gap],
@@ -133,16 +149,8 @@ def evaluate_regions(
     over the regency's gaps; regencies are ranked from the gaps stored in ``matcher``."""
     from matcher.recommendations.regency import recommend_many
 
-    judged = usable_judgments(gaps, innovations, qrels)
-    if gap_ids is not None:
-        judged = {g: js for g, js in judged.items() if g in gap_ids}
-    region_of = {g.id: g.region_code for g in gaps}
-    per_region: dict[str, dict[str, int]] = defaultdict(dict)
-    for gap_id, js in judged.items():
-        bucket = per_region[region_of[gap_id]]
-        for inv_id, rel in js.items():
-            bucket[inv_id] = max(bucket.get(inv_id, 0), rel)
+    per_region = regency_judgments(gaps, usable_judgments(gaps, innovations, qrels), gap_ids)
     regions = sorted(per_region)
     recs = recommend_many(matcher, regions, k=k, options=options)
     rankings = {r: [x.innovation.id for x in rs] for r, rs in zip(regions, recs, strict=True)}
-    return score_rankings(rankings, dict(per_region), k)
+    return score_rankings(rankings, per_region, k)

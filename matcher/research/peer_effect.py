@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from matcher.data.loaders import Gap, Innovation, Judgment
 from matcher.recommendations.peers import PEERS, peer_states, peers_of
 from matcher.recommendations.regency import RecommendOptions, recommend_many
-from matcher.research.evaluation import RELEVANT, ndcg_at_k, usable_judgments
+from matcher.research.evaluation import RELEVANT, ndcg_at_k, regency_judgments, usable_judgments
 from matcher.store.replications import ReplicationStep
 
 if TYPE_CHECKING:
@@ -63,17 +63,6 @@ class PeerEffect:
     evidence_ndcg_without: float
     evidence_ndcg_with: float
     unchanged_without_evidence: bool  # every list without peer evidence is identical with the part on
-
-
-def _by_region(gaps: Sequence[Gap], judged: dict[str, dict[str, int]], gap_ids: set[str]) -> dict[str, dict[str, int]]:
-    region_of = {g.id: g.region_code for g in gaps}
-    out: dict[str, dict[str, int]] = {}
-    for gap_id, js in judged.items():
-        if gap_id in gap_ids:
-            bucket = out.setdefault(region_of[gap_id], {})
-            for inv_id, grade in js.items():
-                bucket[inv_id] = max(bucket.get(inv_id, 0), grade)
-    return out
 
 
 def _outcome(rng: random.Random, relevant: bool, noise: Noise) -> str | None:
@@ -121,8 +110,8 @@ def peer_effect(
     """Rank the regencies of ``target_gap_ids`` on a private copy of ``matcher``'s store that holds a simulated
     history, once without the peers part and once per weight."""
     judged = usable_judgments(gaps, innovations, qrels)
-    targets = _by_region(gaps, judged, target_gap_ids)
-    others = _by_region(gaps, judged, set(judged) - target_gap_ids)
+    targets = regency_judgments(gaps, judged, target_gap_ids)
+    others = regency_judgments(gaps, judged, set(judged) - target_gap_ids)
     codes = sorted(targets)
     everyone = sorted(set(codes) | set(others))
     base = RecommendOptions.from_settings(matcher.settings)

@@ -40,6 +40,7 @@ STAGES: tuple[str, ...] = ("dipilih", "studi_tiru", "rencana_aksi", "diterapkan"
 REPLICATION_STAGES = STAGES  # the public name (matcher.STAGES are the innovations' own stages)
 LEVEL: dict[str, int] = {"dipilih": 0, "studi_tiru": 1, "rencana_aksi": 2, "diterapkan": 3, "berlanjut": 4,
                          "berhenti": 4}
+KEPT_STAGES: tuple[str, ...] = ("diterapkan", "berlanjut")  # a current stage that means implemented and running
 REPLICATED_FROM = LEVEL["diterapkan"]  # a current stage from here on counts as replicated
 NEEDS_DATE = ("studi_tiru", "diterapkan")
 NEEDS_DOCUMENT = ("rencana_aksi",)
