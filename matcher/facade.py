@@ -216,29 +216,33 @@ class Matcher:
     # ---- ranking ----------------------------------------------------------------------------------------
     def match(
         self, text: str, region: str | None = None, k: int = 10, filters: Filters | None = None,
-        channels: Channels = "hybrid", persist: bool = True,
+        channels: Channels = "hybrid", persist: bool = True, collapse: bool | None = None,
     ) -> list[Match]:
         """Top-k innovations for one free text; ``region`` (code or name) excludes that region's own innovations."""
-        return self.match_many([text], [region], k, filters, channels, persist)[0]
+        return self.match_many([text], [region], k, filters, channels, persist, collapse)[0]
 
     def match_many(
         self, texts: Sequence[str], regions: Sequence[str | None] | None = None, k: int = 10,
         filters: Filters | None = None, channels: Channels = "hybrid", persist: bool = True,
+        collapse: bool | None = None,
     ) -> list[list[Match]]:
         """Top-k innovations for each text; ``regions[i]`` (code or name, or None) is the region of text i.
 
-        ``persist=False`` keeps the texts' vectors in memory only: the service's reads write nothing."""
+        ``persist=False`` keeps the texts' vectors in memory only: the service's reads write nothing.
+        ``collapse``: one innovation per near-duplicate group, the others attached (None: MATCHER_GROUP_LISTS)."""
         regions = list(regions) if regions is not None else [None] * len(texts)
         codes = [self.regions.resolve(r).code if r else None for r in regions]
         vectors, _ = self.embedder.embed(list(texts), QUERY, persist=persist)
         with self.pinned():
-            return self.searcher.rank_many(self.generation, list(texts), vectors, codes, k, filters, channels)
+            return self.searcher.rank_many(self.generation, list(texts), vectors, codes, k, filters, channels,
+                                           collapse=collapse)
 
     def match_gaps(
         self, gaps: Sequence[Gap], k: int = 10, filters: Filters | None = None, explain: bool = True,
-        channels: Channels = "hybrid",
+        channels: Channels = "hybrid", collapse: bool | None = None,
     ) -> list[list[Match]]:
-        """Top-k innovations for each stored gap, excluding the gap's own region.
+        """Top-k innovations for each stored gap, excluding the gap's own region; ``collapse`` as in
+        :meth:`match_many`.
 
         Gap vectors come from the embedding cache (gaps are embedded when they are stored), so regency
         recommendations and batch runs embed nothing at request time.
@@ -247,7 +251,7 @@ class Matcher:
         with self.pinned():
             return self.searcher.rank_many(self.generation, [g.text for g in gaps], vectors,
                                            [g.region_code for g in gaps], k, filters, channels, explain,
-                                           sectors=[g.sector for g in gaps])
+                                           sectors=[g.sector for g in gaps], collapse=collapse)
 
     def innovation_vectors(self, innovation_ids: Sequence[str], centered: bool = False) -> np.ndarray:
         """Stored dense vectors of indexed innovations: shape (len(ids), dim).

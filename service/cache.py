@@ -28,11 +28,13 @@ ITEM_OVERHEAD = 600  # bytes of one recommendation's objects besides its strings
 
 
 def recommendation_key(generation: str, settings: Settings, region_code: str, inputs: dict[str, Any], k: int,
-                       filters: Filters) -> tuple[Hashable, ...]:
+                       filters: Filters, collapse: bool | None = None) -> tuple[Hashable, ...]:
     """Every input of ``recommend(m, region_code, k, filters)``: the index generation, the settings of index and
-    ranking scope, the regency's inputs (``regency_inputs``), k and the filters."""
+    ranking scope, the regency's inputs (``regency_inputs``), k, the filters and whether the list shows one
+    innovation per near-duplicate group (``collapse``; None: as MATCHER_GROUP_LISTS says)."""
     return (generation, json.dumps(fingerprint(settings, "index", "ranking"), sort_keys=True), region_code,
-            json.dumps(inputs, sort_keys=True, ensure_ascii=False), k, filters)
+            json.dumps(inputs, sort_keys=True, ensure_ascii=False), k, filters,
+            settings.group_lists if collapse is None else collapse)
 
 
 def entry_bytes(entry: Entry) -> int:

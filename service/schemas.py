@@ -23,6 +23,10 @@ Decision = Literal["shortlisted", "rejected", "replicated"]
 Band = Literal["strong", "medium", "weak"]
 BAND_DOC = ("strong, medium or weak: from the calibrated confidence of the learned ranker, or (MATCHER_RANKER="
             "fusion) from the fused score and the MATCHER_GOOD_MATCH / MATCHER_FAIR_MATCH thresholds.")
+Groups = Literal["collapse", "all"]
+GROUPS_DOC = ("collapse: one innovation per near-duplicate group (the best documented or most proven of the "
+              "candidates), the others named in its 'group'; all: every variant listed on its own. Default: what the "
+              "server's MATCHER_GROUP_LISTS says (off, so all), the lists the quality figures measure.")
 TEXT_DOC = "Free text in Indonesian; at most MATCHER_MAX_TEXT_CHARS characters (5,000 by default)."
 
 
@@ -165,6 +169,7 @@ class MatchIn(BaseModel):
     region: str | None = Field(None, max_length=200, description="Code or name; its own innovations are left out.")
     k: int = Field(10, ge=1, le=MAX_K)
     filters: FiltersIn = FiltersIn()
+    groups: Groups | None = Field(None, description=GROUPS_DOC)
 
 
 class TermPairPublic(BaseModel):
@@ -198,7 +203,7 @@ class GroupPublic(BaseModel):
 
 
 GROUP_DOC = ("Its near-duplicate group (the same idea in other places), or null when it is in none. With "
-             "MATCHER_GROUP_LISTS=true a list shows "
+             "groups=collapse (or MATCHER_GROUP_LISTS=true) a list shows "
              "one innovation per group, the best documented or most proven of the candidates.")
 
 

@@ -117,7 +117,8 @@ def write_outputs(
                               exclude_rejected=summary.exclude_rejected,
                               progress=None if steps is None else province_progress(
                                   matcher, p.code, [r.region.code for r in mine]),
-                              opportunities=opportunities[p.code], outlines=outlines)
+                              opportunities=opportunities[p.code], outlines=outlines,
+                              all_variants=summary.all_variants)
         written.append(name)
         by_province[p.code] = {"name": p.name, "regions": len(mine), "rows": sum(len(r.recommendations) for r in mine),
                                "regions_with_recommendations": sum(1 for r in mine if r.recommendations),

@@ -117,13 +117,15 @@ def write_province_report(
     exclude_rejected: bool = False, progress: ProvinceProgress | None = None,
     opportunities: Opportunities | None = None,
     outlines: Mapping[str, Outline] | None = None,
+    all_variants: bool = False,
 ) -> Path:
     """Write the report of one province's regencies (``results`` in code order) to ``path``.
 
     A regency gets a section when it has gaps, decisions or changes; the others are named once in a list.
     ``progress`` (``matcher batch --progress``) adds the replication progress of the run's regencies.
     ``opportunities`` adds the opportunity map (inline SVG from ``outlines``, default the bundled ones; each
-    regency with a section is linked to it) and the sector table of open gaps."""
+    regency with a section is linked to it) and the sector table of open gaps. ``all_variants``: the lists hold
+    every variant, not one innovation per near-duplicate group (the intro says which)."""
     from markupsafe import Markup
 
     shown = [r for r in results if r.gaps or r.recommendations or r.decisions or r.changes]
@@ -134,7 +136,7 @@ def write_province_report(
                                      lambda c: f"#r{c}" if c in anchors else None))
     html = render(
         REPORT, province=province, regions=results, k=k, cap=cap, info=info, fit=fit, cap_scope=cap_scope,
-        exclude_rejected=exclude_rejected, shown=shown, quiet=[r for r in results if r not in shown],
+        exclude_rejected=exclude_rejected, all_variants=all_variants, shown=shown, quiet=[r for r in results if r not in shown],
         listed=[r for r in results if r.recommendations],
         ranks={r.region.code: {rec.innovation.id: rec.rank for rec in r.recommendations} for r in results},
         chart=sector_chart(results, f"Sektor kesenjangan dan rekomendasi: {province.name}"),

@@ -6,13 +6,14 @@ construction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from matcher.data.loaders import Gap
 from matcher.data.regions import Region
+from matcher.engine.groups import GroupInfo
 from matcher.recommendations.confidence import GapFit
 from matcher.recommendations.regency import Recommendation
 
@@ -51,10 +52,21 @@ class RegionResult:
     changes: list[Change] | None = None  # None when no previous run was given
     decisions: dict[str, dict[str, Any]] = field(default_factory=dict)  # innovation id -> latest decision row
     fits: list[GapFit] = field(default_factory=list)  # each gap's best candidate (``gap_fits``)
+    also: dict[str, str] = field(default_factory=dict)  # innovation id -> the other members of its group ("juga di")
 
     def decision(self, innovation_id: str) -> dict[str, Any] | None:
         """The mentors' latest decision on this innovation for this regency (``Store.decisions`` row), or None."""
         return self.decisions.get(innovation_id)
+
+
+def also_in(group: GroupInfo | None, place: Callable[[str | None], str]) -> str | None:
+    """The other members of an innovation's near-duplicate group as the meeting reads them ("juga di"): each title
+    with its region (``place`` names a region code), and how many more a long group has; None without a group."""
+    if group is None or not group.others:
+        return None
+    named = "; ".join(f"{o.title} ({place(o.region_code)})" for o in group.others)
+    more = group.size - 1 - len(group.others)
+    return f"{named}; dan {more} lainnya" if more > 0 else named
 
 
 def diff_changes(previous: Sequence[PreviousRow], current: Sequence[Recommendation]) -> list[Change]:
@@ -101,6 +113,7 @@ class BatchSummary:
     regions_with_recommendations: int = 0  # regencies whose list is not empty (those without gaps get none)
     exclude_rejected: bool = False
     csv_dialect: str = "id"
+    all_variants: bool = False  # every variant listed, not one innovation per near-duplicate group
     decisions: dict[str, int] = field(default_factory=dict)  # current decisions of the run's regencies, by kind
     replication_steps: int | None = None  # with --progress: the recorded steps in progress.csv (else None)
     computed: int = 0  # parts computed by this call

@@ -25,10 +25,11 @@ from tqdm.auto import tqdm
 
 from matcher.batch.files import atomic_write_text, remove_temporaries, safe_filename
 from matcher.batch.pack import write_outputs
-from matcher.batch.results import CHANGE_KINDS, BatchSummary, RegionResult, diff_changes
+from matcher.batch.results import CHANGE_KINDS, BatchSummary, RegionResult, also_in, diff_changes
 from matcher.config import fingerprint
 from matcher.data.loaders import Gap, Innovation
 from matcher.engine.catalog import Filters
+from matcher.engine.groups import GroupInfo
 from matcher.errors import ConfigError, NotFoundError
 from matcher.facade import pinned
 from matcher.recommendations.assign import Assignment, assign_visits
@@ -73,7 +74,7 @@ def _recommendation(d: dict[str, Any]) -> Recommendation:
     return Recommendation(
         innovation=Innovation.from_dict(d["innovation"]), rank=d["rank"], score=d["score"], parts=d["parts"],
         gaps=[GapEvidence.from_dict(g) for g in d["gaps"]], distance_km=d["distance_km"], origin_name=d["origin_name"],
-        peers=PeerEvidence.from_dict(d.get("peers")),
+        peers=PeerEvidence.from_dict(d.get("peers")), group=GroupInfo.from_dict(d.get("group")),
     )
 
 
@@ -97,9 +98,12 @@ def _compute_part(matcher: Matcher, code: str, k: int, depth: int, filters: Filt
     top = recommend_many(matcher, [code], k, filters, options)[0]
     deep = recommend_many(matcher, [code], depth, filters, options)[0]
     listed = {r.innovation.id for r in top}
+    # collapsed: a group already listed sends no other member to the alternates
+    listed_groups = {r.group.id for r in top if r.group} if options.collapse else set()
     return {"version": PART_VERSION, "fingerprint": part_key, "region_code": code,
             "gaps": [g.to_dict() for g in matcher.gaps(code)], "top": [r.to_dict() for r in top],
-            "pool": [r.to_dict() for r in deep if r.innovation.id not in listed],
+            "pool": [r.to_dict() for r in deep
+                     if r.innovation.id not in listed and not (r.group and r.group.id in listed_groups)],
             "fits": [asdict(f) for f in gap_fits(matcher, code, filters)]}
 
 
@@ -168,6 +172,7 @@ def run_batch(
     cap_scope: str = "province",
     alternates: int = 3,
     previous: Path | str | None = None,
+    all_variants: bool = False,
     plans: bool = False,
     exclude_rejected: bool = False,
     csv_dialect: str = "id",
@@ -188,6 +193,8 @@ def run_batch(
     ``csv_dialect`` is "id" (``;`` and decimal comma, as Excel in an Indonesian locale reads CSV) or "intl".
     ``replication_progress`` adds the recorded replication steps of the run's regencies: progress.csv, a sheet in
     recommendations.xlsx and a progress section (funnel, regencies, stage times) in each province report.
+    A meeting reads one innovation per near-duplicate group (``options.collapse`` is set), the other members named
+    in a "juga di" column; ``all_variants`` lists every variant instead.
     """
     if k < 1:
         raise ConfigError("k must be at least 1")
@@ -207,7 +214,7 @@ def run_batch(
         from matcher.batch.tables import read_previous
 
         previous_rows = read_previous(Path(previous))
-    opts = options or RecommendOptions.from_settings(matcher.settings)
+    opts = replace(options or RecommendOptions.from_settings(matcher.settings), collapse=not all_variants)
     depth = max(3 * k, k + alternates + 5)
     index = index_fingerprint(matcher)
     base = {"v": PART_VERSION, "k": k, "depth": depth, "filters": asdict(filters or Filters()),
@@ -219,7 +226,7 @@ def run_batch(
         remove_temporaries(folder)
     summary = BatchSummary(out, codes, sorted({c.split(".")[0] for c in codes}), k, max_visits, 0, [], 0.0, 0.0,
                            index=index, cap_scope=cap_scope if max_visits else None,
-                           exclude_rejected=exclude_rejected, csv_dialect=csv_dialect)
+                           exclude_rejected=exclude_rejected, csv_dialect=csv_dialect, all_variants=all_variants)
     loaded: list[_Part] = []
     with tqdm(total=len(codes), desc="batch", unit="regency", disable=not progress) as bar:
         for done, code in enumerate(codes, start=1):
@@ -259,9 +266,11 @@ def run_batch(
         final = [replace(by_id[i], rank=n) for n, i in enumerate(chosen, start=1)]
         spare = [replace(by_id[i], rank=n) for n, i in enumerate(assignment.alternates[p.code], start=1)]
         changes = None if previous_rows is None else diff_changes(previous_rows.get(p.code, []), final)
+        also = {r.innovation.id: named for r in p.top + p.pool
+                if (named := also_in(r.group, matcher.regions.origin_name)) is not None}
         results.append(RegionResult(matcher.regions.get(p.code), p.gaps, final,
                                     {r.innovation.id: r.rank for r in p.top}, spare, changes, decisions[p.code],
-                                    p.fits))
+                                    p.fits, also))
     summary.fit_uncapped, summary.fit_capped = assignment.fit_uncapped, assignment.fit_capped
     summary.shortfall = assignment.shortfall
     summary.rows = sum(len(r.recommendations) for r in results)

@@ -1,8 +1,8 @@
 """The batch's tables: recommendations.csv, alternates.csv, decisions.csv, changes.csv, opportunities.csv and
 recommendations.xlsx.
 
-One row per regency x rank, with codes and names, the innovation, its origin, the mentors' decision on it, every
-score part, the gap it answers best and the words that matched. Text cells that a spreadsheet would run as a
+One row per regency x rank, with codes and names, the innovation, its origin, the other members of its
+near-duplicate group ("Juga di"), the mentors' decision on it, every score part, the gap it answers best and the words that matched. Text cells that a spreadsheet would run as a
 formula get a leading apostrophe (``matcher.batch.files.safe_cell``); an innovation title is data from outside, not a
 trusted cell.
 
@@ -48,11 +48,11 @@ DECISION = ("status", "decision_note", "decision_who", "decision_at")
 COLUMNS = (
     "province_code", "province_name", "region_code", "region_name", "rank", "uncapped_rank", *DECISION,
     "innovation_id", "innovation_title", "sector", "stage", "award", "origin_code", "origin_name",
-    "institution", "distance_km", "score", *PARTS, "gap_id", "gap_priority", "gap_score", "gap_text",
+    "institution", "also_in", "distance_km", "score", *PARTS, "gap_id", "gap_priority", "gap_score", "gap_text",
     "matched_terms", "evidence",
 )
 ALTERNATE_COLUMNS = ("province_code", "region_code", "region_name", "order", *DECISION, "innovation_id",
-                     "innovation_title", "origin_name", "institution", "score", "gap_id")
+                     "innovation_title", "origin_name", "institution", "also_in", "score", "gap_id")
 DECISION_COLUMNS = ("province_code", "region_code", "region_name", *DECISION, "innovation_id", "innovation_title",
                     "listed_rank")
 OPPORTUNITY_COLUMNS = ("province_code", "province_name", "region_code", "region_name", "sector", "gap_id",
@@ -68,7 +68,7 @@ HEADERS: dict[str, str] = {
     "status": "Status keputusan", "decision_note": "Catatan keputusan", "decision_who": "Diputuskan oleh",
     "decision_at": "Waktu keputusan", "innovation_id": "ID inovasi", "innovation_title": "Judul inovasi",
     "sector": "Sektor", "stage": "Tahapan", "award": "Penghargaan", "origin_code": "Kode daerah asal",
-    "origin_name": "Daerah asal", "institution": "Instansi asal", "distance_km": "Jarak (km)", "score": "Skor",
+    "origin_name": "Daerah asal", "institution": "Instansi asal", "also_in": "Juga di", "distance_km": "Jarak (km)", "score": "Skor",
     "relevance": "Skor relevansi", "maturity": "Skor kematangan", "recognition": "Skor penghargaan",
     "proximity": "Skor kedekatan", "similarity": "Skor kemiripan daerah", "peers": "Skor daerah serupa", "gap_id": "ID kesenjangan",
     "gap_priority": "Prioritas kesenjangan", "gap_score": "Skor kecocokan kesenjangan", "gap_text": "Kesenjangan",
@@ -84,7 +84,7 @@ HEADERS: dict[str, str] = {
 # XLSX display formats: rounded for people; the cell keeps the full value.
 NUMBER_FORMATS: dict[str, str] = {"distance_km": "0", "score": "0.00", "gap_score": "0.00", "stage_date": "yyyy-mm-dd",
                                   **{p: "0.00" for p in PARTS}}
-WRAPPED = {"innovation_title", "gap_text", "matched_terms", "evidence", "institution", "decision_note", "note",
+WRAPPED = {"innovation_title", "also_in", "gap_text", "matched_terms", "evidence", "institution", "decision_note", "note",
            "reason", "document"}
 MAX_WIDTH = 60
 DIALECTS = {"id": (";", ","), "intl": (",", ".")}  # CSV dialect -> (cell separator, decimal mark)
@@ -112,7 +112,8 @@ def recommendation_row(result: RegionResult, rec: Recommendation) -> dict[str, A
         "innovation_id": inv.id, "innovation_title": inv.title, "sector": sector_label(inv.sector),
         "stage": stage_label(inv.stage) if inv.stage else None, "award": award_label(inv.award) if inv.award else None,
         "origin_code": inv.region_code,
-        "origin_name": rec.origin_name, "institution": inv.institution, "distance_km": rec.distance_km,
+        "origin_name": rec.origin_name, "institution": inv.institution, "also_in": result.also.get(inv.id),
+        "distance_km": rec.distance_km,
         "score": rec.score, **{p: rec.parts.get(p) for p in PARTS},
         "gap_id": gap.gap_id if gap else None, "gap_priority": gap.priority if gap else None,
         "gap_score": gap.score if gap else None, "gap_text": gap.gap_text if gap else None,
@@ -154,7 +155,8 @@ def alternate_rows(results: Sequence[RegionResult]) -> list[dict[str, Any]]:
         {"province_code": r.region.province_code, "region_code": r.region.code, "region_name": r.region.name,
          "order": n, **decision_cells(r.decision(a.innovation.id)), "innovation_id": a.innovation.id,
          "innovation_title": a.innovation.title,
-         "origin_name": a.origin_name, "institution": a.innovation.institution, "score": a.score,
+         "origin_name": a.origin_name, "institution": a.innovation.institution,
+         "also_in": r.also.get(a.innovation.id), "score": a.score,
          "gap_id": a.gaps[0].gap_id if a.gaps else None}
         for r in results for n, a in enumerate(r.alternates, start=1)
     ]

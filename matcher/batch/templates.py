@@ -37,7 +37,10 @@ REPORT = """<!DOCTYPE html>
 <body>
 <h1>Rekomendasi replikasi inovasi pelayanan publik: Provinsi {{ province.name }}</h1>
 <p>Bahan rapat pemilihan inovasi: {{ k }} inovasi teratas untuk setiap kabupaten/kota yang kesenjangannya sudah
-dicatat mentor. {{ listed|length }} dari {{ regions|length }} kabupaten/kota mendapat rekomendasi.</p>
+dicatat mentor. {{ listed|length }} dari {{ regions|length }} kabupaten/kota mendapat rekomendasi.
+{% if all_variants %}Semua varian ditampilkan: gagasan yang sama dari beberapa daerah dapat muncul lebih dari sekali.
+{% else %}Gagasan yang sama dari beberapa daerah (satu kelompok varian) tampil sekali, diwakili inovasi yang paling
+terbukti atau paling lengkap dokumentasinya; kolom "Juga di" menyebut varian lainnya beserta daerahnya.{% endif %}</p>
 {% if cap %}<p>Batas kunjungan studi tiru: setiap inovasi paling banyak dikunjungi {{ cap }} kabupaten/kota
 {{ "dalam satu provinsi" if cap_scope != "run" else "dalam seluruh putaran" }}, karena satu instansi asal tidak
 dapat menerima semua daerah sekaligus. Bila kuota sebuah inovasi sudah penuh, daerah lain mendapat inovasi
@@ -103,7 +106,8 @@ kecocokan {{ band(o.fit.band) }})</span>{% else %}tidak ada{% endif %}</td></tr>
 {% else %}<p>Belum ada kesenjangan tercatat untuk daerah ini, sehingga belum ada rekomendasi.</p>{% endif %}
 {% if r.recommendations %}
 <h3>{{ r.recommendations|length }} inovasi teratas</h3>
-<table><tr><th>#</th><th>Inovasi</th><th>Asal</th><th>Skor</th><th>Alasan</th></tr>
+{% set with_also = r.recommendations|map(attribute="innovation.id")|select("in", r.also)|list %}
+<table><tr><th>#</th><th>Inovasi</th><th>Asal</th>{% if with_also %}<th>Juga di</th>{% endif %}<th>Skor</th><th>Alasan</th></tr>
 {% for rec in r.recommendations %}{% set inv = rec.innovation %}{% set ev = rec.gaps[0] if rec.gaps else None %}
 {% set d = r.decision(inv.id) %}{% set free = r.uncapped_rank.get(inv.id) %}
 <tr{% if d and d.decision == "rejected" %} class="rejected"{% endif %}><td>{{ rec.rank }}{% if cap and free != rec.rank %}<br><span class="muted">{% if free %}peringkat {{ free }} bila tanpa batas kunjungan{% else %}menggantikan inovasi yang kuota kunjungannya penuh{% endif %}</span>{% endif %}</td>
@@ -111,7 +115,7 @@ kecocokan {{ band(o.fit.band) }})</span>{% else %}tidak ada{% endif %}</td></tr>
 {{ stage(inv.stage) }} · {{ award(inv.award) }}</span>{% if d %}<br>{{ status(d) }}{% endif %}</td>
 <td>{{ inv.institution or "-" }}<br><span class="muted">{{ rec.origin_name or "-" }}{% if rec.distance_km is not none %},
 {{ num(rec.distance_km, 0) }} km{% endif %}</span></td>
-<td class="num">{{ num(rec.score, 2) }}<br><span class="muted">{% for p in parts if p in rec.parts %}{{ part(p) }}
+{% if with_also %}<td class="also">{{ r.also.get(inv.id, "-") }}</td>{% endif %}<td class="num">{{ num(rec.score, 2) }}<br><span class="muted">{% for p in parts if p in rec.parts %}{{ part(p) }}
 {{ num(rec.parts[p], 2) }}{% if not loop.last %}<br>{% endif %}{% endfor %}</span></td>
 <td>{% if ev %}Menjawab {{ ev.gap_id }} (prioritas {{ ev.priority }}){% if rec.gaps|length > 1 %} dan
 {{ rec.gaps|length - 1 }} kesenjangan lain{% endif %}.<br>{% for t in ev.shown_words %}<span class="tag">{{ t }}</span>

@@ -57,7 +57,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     targets = _targets(args, m)
     try:
         s = run_batch(m, targets, args.k, Path(args.out), max_visits=args.max_visits, cap_scope=args.cap_scope,
-                      alternates=args.alternates, previous=args.previous, plans=args.plans,
+                      alternates=args.alternates, previous=args.previous, all_variants=args.all_variants,
+                      plans=args.plans,
                       exclude_rejected=args.exclude_rejected, csv_dialect=args.csv_dialect,
                       replication_progress=args.progress, progress=not args.quiet)
     except KeyboardInterrupt:
@@ -125,6 +126,9 @@ def add_batch_commands(subparsers: Any) -> None:
     p.add_argument("--cap-scope", choices=("province", "run"), default="province",
                    help="one study-visit round per province (default) or one for the whole run")
     p.add_argument("--alternates", type=int, default=3, help="alternates per regency (default 3)")
+    p.add_argument("--all-variants", action="store_true",
+                   help="list every variant of an idea; by default each near-duplicate group shows once, by its most "
+                        "proven or best documented member, the others named in the 'Juga di' column")
     p.add_argument("--plans", action="store_true", help="also write an action-plan draft per shortlisted pair")
     p.add_argument("--exclude-rejected", action="store_true",
                    help="leave out innovations the mentors rejected (the next candidates move up); by default they "

@@ -160,17 +160,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
             gap_ids = {g for g, s in split.items() if s == args.split}
         m.index(innovations, gaps, progress=not args.json)
         if args.level == "regency":
-            result = evaluate_regions(m, gaps, innovations, qrels, k=args.k, gap_ids=gap_ids)
+            result = evaluate_regions(m, gaps, innovations, qrels, k=args.k, gap_ids=gap_ids, groups=args.groups)
         else:
-            result = evaluate(m, gaps, innovations, qrels, k=args.k, channels=args.channels, gap_ids=gap_ids)
+            result = evaluate(m, gaps, innovations, qrels, k=args.k, channels=args.channels, gap_ids=gap_ids,
+                              groups=args.groups)
         ranker = m.generation.ranker if m.settings.ranker == "learned" and args.channels == "hybrid" else None
     if not args.json and ranker is not None:
         print("learned ranker, weight of each standardised feature: " +
               ", ".join(f"{name} {w:+.3f}" for name, w in ranker.weights().items()))
     if not args.json:
         unit = "regencies" if args.level == "regency" else "gaps"
-        print(f"{args.channels} on {result.queries} {unit}: nDCG@{args.k} {result.ndcg:.4f} · "
-              f"Recall@{args.k} {result.recall:.4f} · MRR {result.mrr:.4f}")
+        by_group = "" if result.group_ndcg is None else f" · group nDCG@{args.k} {result.group_ndcg:.4f}"
+        print(f"{args.channels} on {result.queries} {unit}{'' if args.groups is None else f', groups {args.groups}'}: "
+              f"nDCG@{args.k} {result.ndcg:.4f} · Recall@{args.k} {result.recall:.4f} · MRR {result.mrr:.4f}{by_group}")
     print(json.dumps(result.as_json()) if args.json else "", end="\n" if args.json else "")
     return 0
 
@@ -410,6 +412,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="regency: a regency's gaps together, an innovation's relevance being its best grade over them")
     p.add_argument("--ranker", choices=("learned", "fusion"),
                    help="hybrid scoring: the learned ranker (default) or the fused channels (the baseline)")
+    p.add_argument("--groups", choices=("collapse", "all"),
+                   help="rank one innovation per near-duplicate group (collapse) or every variant (all), and report "
+                        "the group-level nDCG too (default: as MATCHER_GROUP_LISTS says, per-innovation metrics only)")
     p.add_argument("--json", action="store_true", help="last line of stdout is one JSON object")
     p.set_defaults(func=cmd_eval)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -53,6 +53,13 @@ class GroupInfo:
     size: int
     others: tuple[GroupMember, ...]
     regions: int = 0
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> GroupInfo | None:
+        """Inverse of ``asdict`` (a batch part reads its lists back); None stays None."""
+        if not data:
+            return None
+        return cls(data["id"], data["size"], tuple(GroupMember(**o) for o in data["others"]), data.get("regions", 0))
 
 
 SHOWN_MEMBERS = 10  # a list item names at most this many others; a big group would otherwise bloat every item
@@ -107,6 +114,11 @@ class CatalogGroups:
         own = _place(invs[position])
         regions = len(places) - (1 if places[own] == 1 else 0)
         return GroupInfo(self._ids[g], len(self.members[g]), others, regions)
+
+    def group_ids(self) -> dict[str, str]:
+        """Innovation id -> its group's id, for every innovation in a group (what group-level metrics count by)."""
+        invs = self.catalog.innovations
+        return {invs[p].id: self._ids[g] for g, positions in enumerate(self.members) for p in positions}
 
     def rank_in_group(self, position: int) -> int:
         """0 for a representative or an innovation in no group, else its place in its group's order."""

@@ -67,10 +67,12 @@ class Searcher:
         self, generation: Generation, texts: Sequence[str], vectors: np.ndarray,
         region_codes: Sequence[str | None], k: int, filters: Filters | None, channels: Channels = "hybrid",
         explain: bool = True, chunk: int = 16, sectors: Sequence[str | None] | None = None,
+        collapse: bool | None = None,
     ) -> list[list[Match]]:
         """Top-k for each text (``vectors[i]`` is the query vector of ``texts[i]``, ``sectors[i]`` its stated
         sector if any); with an exact index every innovation's dense score comes from
-        :meth:`Generation.dense_scores`, a chunk of queries at a time."""
+        :meth:`Generation.dense_scores`, a chunk of queries at a time. ``collapse``: one innovation per
+        near-duplicate group for this call (None: as the Searcher was built)."""
         sectors = list(sectors) if sectors is not None else [None] * len(texts)
         exact = generation.exact and channels != "lexical"
         out: list[list[Match]] = []
@@ -80,16 +82,17 @@ class Searcher:
             for i, (text, code) in enumerate(zip(texts[start : start + chunk], region_codes[start : start + chunk],
                                                  strict=True)):
                 out.append(self.rank(generation, text, qvecs[i], code, k, filters, channels, explain,
-                                     None if dense is None else dense[i], sectors[start + i]))
+                                     None if dense is None else dense[i], sectors[start + i], collapse))
         return out
 
     def rank(
         self, generation: Generation, text: str, qvec: np.ndarray, region_code: str | None, k: int,
         filters: Filters | None, channels: Channels = "hybrid", explain: bool = True,
-        dense_all: np.ndarray | None = None, sector: str | None = None,
+        dense_all: np.ndarray | None = None, sector: str | None = None, collapse: bool | None = None,
     ) -> list[Match]:
         """Top-k for one query; ``region_code`` excludes that region's own innovations, ``dense_all`` holds the
-        query's cosine with every catalogue position when known, ``sector`` is the query's stated sector."""
+        query's cosine with every catalogue position when known, ``sector`` is the query's stated sector,
+        ``collapse`` overrides the Searcher's own choice of one innovation per group."""
         found = self.candidates_of(generation, text, qvec, region_code, k, filters, channels, dense_all, sector)
         if found is None:
             return []
@@ -101,7 +104,7 @@ class Searcher:
         cat = generation.catalog
         order = np.lexsort((positions, -scores))
         groups = generation.groups
-        if groups is not None and self.collapse:
+        if groups is not None and (self.collapse if collapse is None else collapse):
             order = np.array(groups.collapse(order.tolist(), lambda i: int(positions[i])), dtype=np.int64)
         order = order[:k]
         weights = self.explainer.weights(generation, analysis) if explain else {}

@@ -102,6 +102,7 @@ class RecommendOptions:
     mmr_lambda: float = 0.75
     good_match: float = 4.5
     depth: int = 30
+    collapse: bool = False  # one innovation per near-duplicate group, diversity between groups (MATCHER_GROUP_LISTS)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RecommendOptions:
@@ -109,7 +110,7 @@ class RecommendOptions:
             maturity=settings.prior_maturity, recognition=settings.prior_recognition,
             proximity=settings.prior_proximity, similarity=settings.prior_similarity,
             peers=settings.prior_peers,
-            mmr_lambda=settings.mmr_lambda, good_match=settings.good_match,
+            mmr_lambda=settings.mmr_lambda, good_match=settings.good_match, collapse=settings.group_lists,
         )
 
 
@@ -209,10 +210,11 @@ def _mmr(scores: np.ndarray, vectors: np.ndarray, k: int, lam: float, must: Sequ
     return chosen
 
 
-def _one_per_group(matcher: Matcher, ids: list[str], must: list[int]) -> tuple[list[int], list[int]]:
+def _one_per_group(matcher: Matcher, ids: list[str], must: list[int], collapse: bool) -> tuple[list[int], list[int]]:
     """Indices of ``ids`` to keep so the list holds one innovation per near-duplicate group (its representative
-    among the candidates), and ``must`` moved onto the kept member of its group. Without groups: all of them."""
-    groups = matcher.generation.groups if matcher.settings.group_lists else None
+    among the candidates), and ``must`` moved onto the kept member of its group. Without groups or
+    ``collapse``: all of them."""
+    groups = matcher.generation.groups if collapse else None
     if groups is None:
         return list(range(len(ids))), must
     by_id = matcher.catalog.by_id
@@ -253,7 +255,7 @@ def recommend_many(
             out.append([])
             continue
         f = (filters or Filters()).with_excluded(ids=sorted(matcher.decisions.replicated(target.code)))
-        per_gap = matcher.match_gaps(gaps, k=max(opts.depth, k), filters=f, explain=False)
+        per_gap = matcher.match_gaps(gaps, k=max(opts.depth, k), filters=f, explain=False, collapse=opts.collapse)
         evidence: dict[str, list[GapEvidence]] = {}
         weighted: dict[str, list[float]] = {}
         invs: dict[str, Innovation] = {}
@@ -285,7 +287,7 @@ def recommend_many(
         for gap, matches in zip(gaps, per_gap, strict=True):
             if gap.priority == 1 and matches and is_good(matches[0], opts.good_match):
                 must.append(ids.index(matches[0].innovation.id))
-        keep, must = _one_per_group(matcher, ids, must)  # diversity then works on groups
+        keep, must = _one_per_group(matcher, ids, must, opts.collapse)  # diversity then works on groups
         pool = np.array(keep, dtype=np.int64)
         vectors = matcher.innovation_vectors([ids[i] for i in keep], centered=True)
         slot = {i: j for j, i in enumerate(keep)}

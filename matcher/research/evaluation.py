@@ -3,6 +3,7 @@
 Conventions (fixed, because tuning decisions and a CI floor depend on them):
 - nDCG@k: gain 2^rel - 1, log2 discount, ideal ranking from the gap's own judgments.
 - Recall@k and MRR count an innovation as relevant when rel >= 2; MRR is over the top k.
+- Group-level nDCG@k (``--groups``): near-duplicate groups in place of innovations (see :func:`group_ndcg_at_k`).
 - Averages run over gaps with at least one judgment >= 2; judgments of innovations that originate in the
   gap's own region, or that have stopped (status ``berhenti``), are ignored: ``match`` never returns them.
 """
@@ -12,8 +13,8 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal
 
 from matcher.data.loaders import Gap, Innovation, Judgment
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from matcher.recommendations.regency import RecommendOptions
 
 RELEVANT = 2
+Groups = Literal["collapse", "all"]  # lists with one innovation per near-duplicate group, or every variant
 
 
 def dcg(gains: Sequence[int], k: int) -> float:
@@ -32,6 +34,25 @@ def ndcg_at_k(ranked: Sequence[str], judged: dict[str, int], k: int = 10) -> flo
     """nDCG@k of a ranked id list against graded judgments (unjudged ids count as 0)."""
     ideal = dcg(sorted(judged.values(), reverse=True), k)
     return dcg([judged.get(i, 0) for i in ranked], k) / ideal if ideal > 0 else 0.0
+
+
+def group_ndcg_at_k(ranked: Sequence[str], judged: dict[str, int], group_of: dict[str, str], k: int = 10) -> float:
+    """nDCG@k counted by near-duplicate group: a group's grade is the best grade of its judged members, and each
+    group counts once. In the run a group earns its grade at its first place; a later member of it is worth 0
+    there (it takes a slot and adds nothing new). The ideal ranking holds each judged group once.
+    ``group_of`` maps innovation id -> group id; an innovation not in it is its own group."""
+    grades: dict[str, int] = {}
+    for inv_id, rel in judged.items():
+        g = group_of.get(inv_id, inv_id)
+        grades[g] = max(grades.get(g, 0), rel)
+    seen: set[str] = set()
+    gains = []
+    for inv_id in list(ranked)[:k]:
+        g = group_of.get(inv_id, inv_id)
+        gains.append(0 if g in seen else grades.get(g, 0))
+        seen.add(g)
+    ideal = dcg(sorted(grades.values(), reverse=True), k)
+    return dcg(gains, k) / ideal if ideal > 0 else 0.0
 
 
 def recall_at_k(ranked: Sequence[str], judged: dict[str, int], k: int = 10) -> float:
@@ -56,10 +77,14 @@ class EvalResult:
     queries: int
     k: int
     per_query: dict[str, dict[str, float]] = field(default_factory=dict)
+    group_ndcg: float | None = None  # nDCG@k by near-duplicate group, when asked for (``group_ndcg_at_k``)
 
     def as_json(self) -> dict[str, float | int]:
-        return {f"ndcg@{self.k}": round(self.ndcg, 4), f"recall@{self.k}": round(self.recall, 4),
-                "mrr": round(self.mrr, 4), "queries": self.queries}
+        out: dict[str, float | int] = {f"ndcg@{self.k}": round(self.ndcg, 4), f"recall@{self.k}": round(self.recall, 4),
+                                       "mrr": round(self.mrr, 4), "queries": self.queries}
+        if self.group_ndcg is not None:
+            out[f"group_ndcg@{self.k}"] = round(self.group_ndcg, 4)
+        return out
 
 
 def judged_gaps(
@@ -85,19 +110,30 @@ def usable_judgments(
             if any(r >= RELEVANT for r in js.values())}
 
 
-def score_rankings(rankings: dict[str, list[str]], judged: dict[str, dict[str, int]], k: int = 10) -> EvalResult:
-    """Metrics of ready rankings (gap id -> ranked innovation ids) against usable judgments."""
+def score_rankings(rankings: dict[str, list[str]], judged: dict[str, dict[str, int]], k: int = 10,
+                   group_of: dict[str, str] | None = None) -> EvalResult:
+    """Metrics of ready rankings (gap id -> ranked innovation ids) against usable judgments; with ``group_of``
+    (innovation id -> group id) the group-level nDCG too."""
     per: dict[str, dict[str, float]] = {}
     for gap_id, js in judged.items():
         ranked = rankings.get(gap_id, [])
         per[gap_id] = {"ndcg": ndcg_at_k(ranked, js, k), "recall": recall_at_k(ranked, js, k),
                        "mrr": reciprocal_rank(ranked, js, k)}
+        if group_of is not None:
+            per[gap_id]["group_ndcg"] = group_ndcg_at_k(ranked, js, group_of, k)
     n = len(per)
 
     def mean(key: str) -> float:
         return sum(p[key] for p in per.values()) / n if n else 0.0
 
-    return EvalResult(mean("ndcg"), mean("recall"), mean("mrr"), n, k, per)
+    return EvalResult(mean("ndcg"), mean("recall"), mean("mrr"), n, k, per,
+                      None if group_of is None else mean("group_ndcg"))
+
+
+def group_keys(matcher: Matcher) -> dict[str, str]:
+    """Innovation id -> near-duplicate group id in the matcher's index (empty without groups)."""
+    groups = matcher.generation.groups
+    return {} if groups is None else groups.group_ids()
 
 
 def evaluate(
@@ -108,16 +144,19 @@ def evaluate(
     k: int = 10,
     channels: Channels = "hybrid",
     gap_ids: set[str] | None = None,
+    groups: Groups | None = None,
 ) -> EvalResult:
     """Rank every judged gap as a stored gap is ranked (``matcher.match_gaps``: its region left out, its stated
-    sector known) and score the rankings."""
+    sector known) and score the rankings. ``groups`` ranks with one innovation per near-duplicate group
+    ("collapse") or every variant ("all") and adds the group-level nDCG; None ranks as MATCHER_GROUP_LISTS says."""
     judged = usable_judgments(gaps, innovations, qrels)
     if gap_ids is not None:
         judged = {g: js for g, js in judged.items() if g in gap_ids}
     todo = [g for g in gaps if g.id in judged]
-    results = matcher.match_gaps(todo, k=k, channels=channels, explain=False)
+    collapse = None if groups is None else groups == "collapse"
+    results = matcher.match_gaps(todo, k=k, channels=channels, explain=False, collapse=collapse)
     rankings = {g.id: [m.innovation.id for m in ms] for g, ms in zip(todo, results, strict=False)}
-    return score_rankings(rankings, judged, k)
+    return score_rankings(rankings, judged, k, None if groups is None else group_keys(matcher))
 
 
 def regency_judgments(
@@ -144,13 +183,17 @@ def evaluate_regions(
     k: int = 10,
     gap_ids: set[str] | None = None,
     options: RecommendOptions | None = None,
+    groups: Groups | None = None,
 ) -> EvalResult:
     """Quality of regency recommendations: an innovation's relevance to a regency is its best judgment
-    over the regency's gaps; regencies are ranked from the gaps stored in ``matcher``."""
-    from matcher.recommendations.regency import recommend_many
+    over the regency's gaps; regencies are ranked from the gaps stored in ``matcher``. ``groups`` as in
+    :func:`evaluate` (it sets ``options.collapse``)."""
+    from matcher.recommendations.regency import RecommendOptions, recommend_many
 
     per_region = regency_judgments(gaps, usable_judgments(gaps, innovations, qrels), gap_ids)
     regions = sorted(per_region)
+    if groups is not None:
+        options = replace(options or RecommendOptions.from_settings(matcher.settings), collapse=groups == "collapse")
     recs = recommend_many(matcher, regions, k=k, options=options)
     rankings = {r: [x.innovation.id for x in rs] for r, rs in zip(regions, recs, strict=True)}
-    return score_rankings(rankings, per_region, k)
+    return score_rankings(rankings, per_region, k, None if groups is None else group_keys(matcher))

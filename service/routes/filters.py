@@ -9,7 +9,12 @@ from typing import Annotated
 from fastapi import Query
 
 from matcher import Filters, Regions
-from service.schemas import Award, Sector, Stage
+from service.schemas import Award, Groups, Sector, Stage
+
+
+def collapse_of(groups: Groups | None) -> bool | None:
+    """The library's ``collapse`` for a request's ``groups`` choice; None leaves it to MATCHER_GROUP_LISTS."""
+    return None if groups is None else groups == "collapse"
 
 
 @dataclass

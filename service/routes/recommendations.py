@@ -8,17 +8,25 @@ Long gap texts are cut in the list (``MATCHER_LIST_TEXT_CHARS``); GET /gaps/{id}
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from matcher import gap_fits, recommend, regency_inputs
+from matcher import RecommendOptions, gap_fits, recommend, regency_inputs
 from service import present
 from service.cache import Entry, recommendation_key
 from service.deps import EngineDep, ReadsDep, expensive
-from service.routes.filters import FilterParams
-from service.schemas import MAX_K, ConfidencePublic, GapCoveragePublic, RecommendationsPublic
+from service.routes.filters import FilterParams, collapse_of
+from service.schemas import (
+    GROUPS_DOC,
+    MAX_K,
+    ConfidencePublic,
+    GapCoveragePublic,
+    Groups,
+    RecommendationsPublic,
+)
 
 router = APIRouter(tags=["recommendations"])
 
@@ -29,6 +37,7 @@ async def recommendations(
     code: str, request: Request, engine: EngineDep, m: ReadsDep, params: Annotated[FilterParams, Depends()],
     k: Annotated[int, Query(ge=1, le=MAX_K, description="How many.")] = 10,
     hide_rejected: Annotated[bool, Query(description="Leave out innovations the regency rejected.")] = False,
+    groups: Annotated[Groups | None, Query(description=GROUPS_DOC)] = None,
 ) -> Response:
     """Empty when the regency has no gap statements yet. Filters apply before the list is cut to k.
     Innovations the regency marked ``replicated`` are never recommended again."""
@@ -37,15 +46,19 @@ async def recommendations(
     filters = params.filters(m.regions)
     if hide_rejected:
         filters = filters.with_excluded(ids=sorted(i for i, d in current.items() if d["decision"] == "rejected"))
+    collapse = collapse_of(groups)
     generation = m.view.generation if m.view is not None else ""
     entry = engine.cache.peek(recommendation_key(generation, m.settings, region.code,
-                                                 regency_inputs(m, region.code), k, filters))
+                                                 regency_inputs(m, region.code), k, filters, collapse))
     if entry is None:
         async with expensive(request, engine) as matcher:
             def compute() -> Entry:
                 key = recommendation_key(matcher.manifest.get("generation", ""), matcher.settings, region.code,
-                                         regency_inputs(matcher, region.code), k, filters)
-                return engine.cache.get(key, lambda: (recommend(matcher, region.code, k=k, filters=filters),
+                                         regency_inputs(matcher, region.code), k, filters, collapse)
+                options = RecommendOptions.from_settings(matcher.settings)
+                if collapse is not None:
+                    options = replace(options, collapse=collapse)
+                return engine.cache.get(key, lambda: (recommend(matcher, region.code, k, filters, options),
                                                       gap_fits(matcher, region.code, filters)))
 
             entry = await run_in_threadpool(compute)

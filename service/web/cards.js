@@ -1,7 +1,7 @@
 // Kartu: rekomendasi untuk wilayah, hasil pencarian teks, dan inovasi di katalog. Skor digambar pada skala
 // tetap (bukan relatif terhadap kartu terbaik), dengan batas "sedang" dan "kuat" ditandai, agar kecocokan lemah
 // terlihat lemah.
-import { AWARDS, BANDS, DECISIONS, PARTS, SECTORS, STAGES, el, formatNumber, highlighted } from "./lib.js";
+import { $, AWARDS, BANDS, DECISIONS, PARTS, SECTORS, STAGES, el, formatNumber, highlighted } from "./lib.js";
 
 // Thresholds from GET /confidence; replaced at start-up, these are the service's defaults.
 export const confidence = { measure: "confidence", strong_from: 0.7, medium_from: 0.45, scale_max: 1.0 };
@@ -54,6 +54,15 @@ export function groupNote(group) {
     el("ul", { class: "group-others" }, ...group.others.map((o) => el("li", {},
       el("a", { href: `#inovasi/${encodeURIComponent(o.id)}`, text: o.title }),
       el("span", { class: "group-origin", text: ` — ${o.origin_name}${o.status === "berhenti" ? " (berhenti)" : ""}` })))));
+}
+
+// Lists come one card per near-duplicate group unless "Tampilkan semua varian" (checkbox ``toggleId``) is ticked.
+export const variantsChoice = (toggleId) => ($(toggleId).checked ? "all" : "collapse");
+
+// The status line's note when variants were folded into their group's card.
+export function groupedText(items, toggleId) {
+  if ($(toggleId).checked || !items.some((x) => x.group && x.group.others.length)) return "";
+  return " Varian dari gagasan yang sama digabung dalam satu kartu; centang “Tampilkan semua varian” untuk melihat semuanya.";
 }
 
 function matchedWords(terms) {

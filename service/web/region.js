@@ -2,7 +2,7 @@
 import {
   $, BANDS, DECISIONS, PRIORITIES, SECTORS, api, el, explain, formatNumber, formatTime, needKey, saveBlob, toast,
 } from "./lib.js";
-import { fitQuotes, recommendationCard } from "./cards.js";
+import { fitQuotes, groupedText, recommendationCard, variantsChoice } from "./cards.js";
 import { loadRegionProgress } from "./progress.js";
 import { showView, state } from "./view.js";
 
@@ -99,6 +99,7 @@ function recommendationQuery() {
   if ($("f-stage").value) params.append("stage", $("f-stage").value);
   if ($("f-digital").value) params.append("digital", $("f-digital").value);
   if ($("f-hide-rejected").checked) params.append("hide_rejected", "true");
+  params.append("groups", variantsChoice("f-all-variants"));
   return params.toString();
 }
 
@@ -135,7 +136,7 @@ export function renderRecommendations() {
   } else if (!shown.length) {
     status = `Belum ada inovasi dengan kecocokan kuat atau sedang.${hiddenText}`;
   } else {
-    status = `${shown.length} inovasi, diurutkan menurut skor total.${hiddenText}`;
+    status = `${shown.length} inovasi, diurutkan menurut skor total.${hiddenText}${groupedText(shown, "f-all-variants")}`;
   }
   $("recs-status").textContent = status;
   $("n-recs").textContent = shown.length;

@@ -1,6 +1,6 @@
 // Katalog inovasi (kata kunci dan filter) dan pencarian dengan teks kesenjangan yang belum disimpan.
 import { $, AWARDS, SECTORS, api, el, explain, formatNumber } from "./lib.js";
-import { catalogueCard, matchCard } from "./cards.js";
+import { catalogueCard, groupedText, matchCard, variantsChoice } from "./cards.js";
 import { showView, state } from "./view.js";
 
 const PER_PAGE = 20;
@@ -53,7 +53,7 @@ function renderMatches() {
   const hidden = lastMatches.length - shown.length;
   const hiddenText = hidden ? ` ${hidden} kecocokan lemah disembunyikan; centang “Tampilkan kecocokan lemah” untuk melihatnya.` : "";
   $("search-status").textContent = !lastMatches.length ? "Tidak ada inovasi yang lolos filter."
-    : shown.length ? `${shown.length} inovasi, yang paling cocok lebih dulu.${hiddenText}`
+    : shown.length ? `${shown.length} inovasi, yang paling cocok lebih dulu.${hiddenText}${groupedText(shown, "s-all-variants")}`
       : `Belum ada inovasi yang cocok — kandidat inovasi baru.${hiddenText}`;
   $("search-list").replaceChildren(...shown.map(matchCard));
 }
@@ -66,7 +66,7 @@ async function searchText(event) {
     $("s-text").focus();
     return;
   }
-  const body = { text, k: 10, filters: {} };
+  const body = { text, k: 10, filters: {}, groups: variantsChoice("s-all-variants") };
   if ($("s-sector").value) body.filters.sector = [$("s-sector").value];
   if (state.region && $("s-own").checked) body.region = state.region.code;
   $("search-status").textContent = "Mencari…";
@@ -97,6 +97,10 @@ export function setupSearch() {
   $("catalogue-more").addEventListener("click", () => searchCatalogue(cataloguePage + 1));
   $("search-form").addEventListener("submit", searchText);
   $("s-show-weak").addEventListener("change", renderMatches);
+  // one card per group or every variant: ask again for the text already searched
+  $("s-all-variants").addEventListener("change", () => {
+    if (lastMatches.length) $("search-form").requestSubmit();
+  });
 }
 
 export function fillProvinces(provinces) {
