@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     group_linkage: Literal["single", "complete"] = _scoped("index", "single", regroups=True, description="'single': linked innovations form one group (best on the dev pairs); 'complete': parts of a group are merged only when every pair across them is linked, against chaining.")
 
     # ranking: changes results, not the index
-    group_lists: bool = _scoped("ranking", False, description="Lists show one innovation per near-duplicate group (the best documented or most proven), the others attached. Off by default: even with the precise groups it lowered dev nDCG@10 by 0.016-0.024 (team and hard sets, gap and regency level), see README.")
+    group_lists: bool = _scoped("ranking", False, description="Default of the per-request choice (API groups=collapse|all, library collapse=): lists show one innovation per near-duplicate group (the best documented or most proven), the others attached. Off by default: it lowers dev per-innovation nDCG@10 by 0.016-0.024 (team and hard sets, gap and regency level; group-level nDCG rises by up to 0.006), see README. The mentor page and the meeting pack ask for collapsed lists anyway.")
     ranker: Literal["learned", "fusion"] = _scoped("ranking", "learned", description="'learned': the ranker stored with the index (trained on judgments, retrained by 'matcher learn'); 'fusion': the channels fused as MATCHER_FUSION says.")
     fusion: Literal["rrf", "weighted", "zscore"] = _scoped("ranking", "zscore", description="How the two channels are fused.")
     dense_weight: float = _scoped("ranking", 0.5, ge=0.0, le=1.0, description="Share of the dense channel in fusion (1 = dense only).")

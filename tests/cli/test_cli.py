@@ -71,6 +71,22 @@ def test_eval_regency_level_with_a_split_file(tmp_path):
     assert not (tmp_path / "untouched").exists()
 
 
+def test_eval_groups_adds_the_group_level_ndcg_and_all_keeps_the_default_lists(tmp_path):
+    base = ["eval", "--innovations", str(FIXTURES / "mini_innovations.jsonl"), "--gaps",
+            str(FIXTURES / "mini_gaps.jsonl"), "--qrels", str(FIXTURES / "mini_qrels.tsv")]
+    results = {}
+    for groups in (None, "all", "collapse"):
+        out = run(base + (["--groups", groups] if groups else []), tmp_path / "untouched")
+        assert out.returncode == 0, out.stderr
+        results[groups] = out.stdout.strip().splitlines()[-1]
+    assert "group nDCG" not in results[None] and "groups collapse" in results["collapse"]
+    plain = run(base + ["--groups", "all", "--json"], tmp_path / "untouched")
+    result = json.loads(plain.stdout.strip().splitlines()[-1])
+    assert set(result) == {"ndcg@10", "recall@10", "mrr", "queries", "group_ndcg@10"}
+    # MATCHER_GROUP_LISTS is off: "all" ranks exactly as no option does
+    assert results[None].split(": ", 1)[1] in results["all"]
+
+
 @pytest.mark.parametrize("args, message", [
     (["match", "banjir", "--region", "Malang"], "35.07"),  # ambiguous: names both codes
     (["match", "banjir", "--region", "Atlantis"], "Atlantis"),

@@ -2,7 +2,13 @@ import math
 
 import pytest
 
-from matcher.research.evaluation import group_ndcg_at_k, ndcg_at_k, recall_at_k, reciprocal_rank, score_rankings
+from matcher.research.evaluation import (
+    group_ndcg_at_k,
+    ndcg_at_k,
+    recall_at_k,
+    reciprocal_rank,
+    score_rankings,
+)
 
 
 def test_ndcg_by_hand():
