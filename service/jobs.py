@@ -43,6 +43,7 @@ class Job:
     k: int
     max_visits: int | None
     progress: bool = False  # add the replication progress (run_batch's replication_progress)
+    all_variants: bool = False  # every variant listed, not one innovation per near-duplicate group
     status: Status = "queued"
     done: int = 0
     files: list[str] = field(default_factory=list)
@@ -54,8 +55,10 @@ class Job:
     def total(self) -> int:
         return len(self.region_codes)
 
-    def same_run(self, region_codes: list[str], k: int, max_visits: int | None, progress: bool = False) -> bool:
-        return (self.region_codes, self.k, self.max_visits, self.progress) == (region_codes, k, max_visits, progress)
+    def same_run(self, region_codes: list[str], k: int, max_visits: int | None, progress: bool = False,
+                 all_variants: bool = False) -> bool:
+        return ((self.region_codes, self.k, self.max_visits, self.progress, self.all_variants)
+                == (region_codes, k, max_visits, progress, all_variants))
 
 
 class BatchJobs:
@@ -74,22 +77,23 @@ class BatchJobs:
         self.cleanup()
 
     def submit(self, region_codes: list[str], k: int, max_visits: int | None,
-               progress: bool = False) -> tuple[Job, bool]:
+               progress: bool = False, all_variants: bool = False) -> tuple[Job, bool]:
         """(the job, True when it is new); an identical queued or running job is returned instead of a new one.
-        ``progress`` adds the replication progress (progress.csv, a sheet and a report section).
+        ``progress`` adds the replication progress (progress.csv, a sheet and a report section);
+        ``all_variants`` lists every variant instead of one innovation per near-duplicate group.
 
         BusyError when ``max_jobs`` jobs are queued or running already."""
         self.cleanup()
         codes = sorted(set(region_codes))
         with self._lock:
             active = [j for j in self._jobs.values() if j.status in ACTIVE]
-            same = next((j for j in active if j.same_run(codes, k, max_visits, progress)), None)
+            same = next((j for j in active if j.same_run(codes, k, max_visits, progress, all_variants)), None)
             if same is not None:
                 return same, False
             if len(active) >= self.max_jobs:
                 raise BusyError(f"{len(active)} batch jobs are queued or running; the limit is {self.max_jobs}. "
                                 "Wait for one to finish, or cancel one with DELETE /batch/{id}", 30)
-            job = Job(secrets.token_hex(8), codes, k, max_visits, progress)
+            job = Job(secrets.token_hex(8), codes, k, max_visits, progress, all_variants)
             self._jobs[job.id] = job
             if self._thread is None:
                 self._thread = threading.Thread(target=self._work, name="batch-jobs", daemon=True)
@@ -164,6 +168,7 @@ class BatchJobs:
                 matcher = matcher or self._make_matcher()
                 summary = run_batch(matcher, job.region_codes, job.k, self.root / job.id,
                                     max_visits=job.max_visits, replication_progress=job.progress,
+                                    all_variants=job.all_variants,
                                     progress_callback=self._progress(job))
                 with self._lock:
                     if job.status != "cancelled":

@@ -338,6 +338,8 @@ class BatchIn(BaseModel):
     max_visits_per_innovation: int | None = Field(None, ge=1, description="Study-visit cap per innovation and province.")
     progress: bool = Field(False, description="Add the replication progress of the run's regencies: progress.csv, a "
                            "sheet in recommendations.xlsx and a section in each report (`matcher batch --progress`).")
+    all_variants: bool = Field(False, description="List every variant of an idea; by default each near-duplicate group "
+                               "shows once, the others named in the 'Juga di' column (`matcher batch --all-variants`).")
 
     @model_validator(mode="after")
     def _one_target(self) -> BatchIn:
@@ -354,6 +356,7 @@ class BatchJobPublic(BaseModel):
     k: int
     max_visits_per_innovation: int | None
     progress: bool = Field(description="Whether the run adds the replication progress.")
+    all_variants: bool = Field(False, description="Whether the run lists every variant (else one per group).")
     region_codes: list[str]
     files: list[str] = Field(description="When done: the names to download from /batch/{id}/files/{name}.")
     error: str | None = Field(description="Why a failed job failed.")

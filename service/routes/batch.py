@@ -22,6 +22,7 @@ FILE_TYPES = ("text/csv", "application/vnd.openxmlformats-officedocument.spreads
 def _public(job: Job) -> BatchJobPublic:
     return BatchJobPublic(id=job.id, status=job.status, done=job.done, total=job.total, k=job.k,
                           max_visits_per_innovation=job.max_visits, progress=job.progress,
+                          all_variants=job.all_variants,
                           region_codes=job.region_codes,
                           files=job.files, error=job.error, created_at=job.created_at)
 
@@ -36,7 +37,7 @@ def start_batch(body: BatchIn, account: Mentor, engine: EngineDep, response: Res
         codes = [r.code for p in body.provinces for r in regions.in_province(regions.resolve_province(p).code)]
     else:
         codes = [regions.resolve(r).code for r in body.regions or ()]
-    job, new = engine.jobs.submit(codes, body.k, body.max_visits_per_innovation, body.progress)
+    job, new = engine.jobs.submit(codes, body.k, body.max_visits_per_innovation, body.progress, body.all_variants)
     response.status_code = 202 if new else 200
     response.headers["Location"] = f"/batch/{job.id}"
     return _public(job)

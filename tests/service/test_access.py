@@ -443,7 +443,8 @@ def hostile(_mini_home, tmp_path_factory, e5_encoder, regions) -> Iterator[LiveS
             assert call(server, "POST", f"/regions/{REGION}/shortlist", "mentor", decision).status_code == 201
         recs = call(server, "GET", f"/regions/{REGION}/recommendations").json()["data"]
         assert {h["id"] for h in HOSTILE} <= {r["innovation"]["id"] for r in recs}
-        r = call(server, "POST", "/batch", "mentor", {"regions": [REGION], "k": 10})
+        # every variant its own row: the hostile records are one near-duplicate group, and each must show as text
+        r = call(server, "POST", "/batch", "mentor", {"regions": [REGION], "k": 10, "all_variants": True})
         server.job = wait_for_job(server, r.json()["id"])
         yield server
 
@@ -578,9 +579,14 @@ def test_mentor_page_shows_hostile_text_literally(hostile):
             page.goto(f"{hostile.url}/#{REGION}")
             page.wait_for_selector("#recs-status:has-text('inovasi')")
             page.check("#f-show-weak")  # a tiny catalogue under the default thresholds: every match is weak
+            # the hostile records are variants of one idea: one card, the others named in its group note, as text
+            notes = " ".join(page.locator(".rec .group-note").all_text_contents())
+            carded = [r for r in HOSTILE if page.locator(f".rec[data-id='{r['id']}']").count()]
+            assert carded and all(stored_text(r["title"]) in notes for r in HOSTILE if r not in carded)
+            page.check("#f-all-variants")  # then every variant on its own card
             for record in HOSTILE:
                 card = page.locator(f".rec[data-id='{record['id']}']")
-                sync_api.expect(card).to_have_count(1)
+                sync_api.expect(card).to_have_count(1, timeout=30_000)
                 assert card.locator("h4").text_content() == stored_text(record["title"])
                 assert stored_text(record["institution"]) in card.locator(".origin").text_content()
             page.wait_for_selector("#shortlist-body tr[data-id='H1']")

@@ -115,6 +115,8 @@ def test_an_identical_run_is_the_same_job_and_progress_makes_it_another(tmp_path
         assert new and job.id != first.id and job.progress
         assert jobs.submit(["81.03"], 3, None, progress=True) == (job, False)
         assert jobs.submit(["81.03"], 3, None) == (first, False)
+        every, new = jobs.submit(["81.03"], 3, None, all_variants=True)  # another list: another run
+        assert new and every.id not in (first.id, job.id) and every.all_variants
     finally:
         release.set()
         jobs.close()
