@@ -15,6 +15,7 @@ from helpers.browser import ARGS, CHROMIUM, axe_problems, watch
 from helpers.live_server import assert_error, auth, running_service
 
 pytestmark = pytest.mark.slow
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 VARIANT = {  # M1 again, written for another regency
     "title": "Speedboat Siaga Ibu Hamil",
@@ -118,6 +119,8 @@ def test_the_card_shows_the_line_and_the_others_behind_a_disclosure(grouped):
         sync_api.expect(link).to_be_visible()
         sync_api.expect(note).to_contain_text("Kabupaten Kepulauan Selayar")
         assert page.locator("article.rec[data-id='MV1']").count() == 0
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        card.screenshot(path=str(SCREENSHOTS / "group-card.png"))  # for the README; CI keeps artifacts/
         link.click()
         sync_api.expect(page).to_have_url(f"{grouped.url}/#inovasi/MV1")
         browser.close()
