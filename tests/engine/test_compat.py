@@ -17,6 +17,30 @@ def test_online_only_needs_the_digital_flag_and_online_words_and_no_offline_chan
     assert not online_only(PAPER)  # not flagged digital
 
 
+def test_an_application_on_the_side_does_not_make_a_service_online_only():
+    records = Innovation("G", "Gudang Pangan Desa", "Desa menyimpan beras untuk musim paceklik. Warga mengambil "
+                         "jatah di balai desa setiap bulan. Stok dicatat di aplikasi inventaris.", digital=True)
+    assert not online_only(records)  # one sentence about the office's records: people need no signal
+    titled = Innovation("T", "Antrean Daring Puskesmas", "Pasien mengambil nomor dari rumah. Antrean pendek.",
+                        digital=True)
+    assert online_only(titled)  # online in its name: online at its core
+    twice = Innovation("W", "Lapor Bupati", "Warga melapor lewat aplikasi. Tindak lanjut dipantau di portal.",
+                       digital=True)
+    assert online_only(twice)
+    phone = Innovation("H", "Kartu Tani", "Petani memakai ponsel pintar untuk menebus pupuk.", digital=True)
+    assert online_only(phone)  # a smartphone to hold
+
+
+def test_a_service_that_brings_its_own_connection_or_works_without_one_is_not_online_only():
+    satellite = Innovation("S", "Kantor Desa Terhubung", "Desa tanpa sinyal seluler dipasangi internet satelit. "
+                           "Laporan dikirim daring lewat aplikasi keuangan desa.", digital=True)
+    assert not online_only(satellite)
+    offline_app = Innovation("O", "Aplikasi Pendataan Desa", "Aplikasi bekerja luring dan mengirim data saat ada "
+                             "jaringan. Operator mengisi data di aplikasi.", digital=True)
+    assert not online_only(offline_app)
+    assert caution("Sebagian besar desa blank spot", satellite) is None
+
+
 def test_gaps_that_say_there_is_no_signal():
     for gap in ("Sebagian besar desa blank spot", "Dusun TANPA SINYAL, aplikasi web gagal", "sinyal lemah di pulau",
                 "Desa susah sinyal"):
