@@ -25,7 +25,7 @@ from typing import Protocol
 import numpy as np
 import scipy.sparse as sp
 
-from matcher.engine.links import LinkGraph, Links, distinct_pairs
+from matcher.engine.links import LinkGraph, Links, distinct_pairs, union_pairs
 from matcher.errors import StoreError
 
 LINKAGES = ("single", "complete")
@@ -137,9 +137,7 @@ class Grouping:
             found.append(distinct_pairs(block[rows], near.ids[rows, cols]))
         order = np.argsort(rids, kind="stable")
         self.kth_rid_, self.kth_ = rids[order], kth[order]
-        pairs = np.concatenate(found) if found else np.empty((0, 2), dtype=np.int64)
-        del found
-        self._link(source, distinct_pairs(pairs[:, 0], pairs[:, 1]))
+        self._link(source, union_pairs(found))
         self.group_of_ = {}
         self._regroup(self.links_.graph(), None)
         return self
@@ -172,8 +170,7 @@ class Grouping:
         all_kth_rid = np.concatenate([kth_rid, changed_arr])
         order = np.argsort(all_kth_rid, kind="stable")
         new.kth_rid_, new.kth_ = all_kth_rid[order], np.concatenate([kth, new_kth])[order]
-        pairs = np.concatenate(found) if found else np.empty((0, 2), dtype=np.int64)
-        new._link(source, distinct_pairs(pairs[:, 0], pairs[:, 1]))
+        new._link(source, union_pairs(found))
         touched = set(changed_arr.tolist())
         gids = {self.group_of_[r] for r in gone_set if r in self.group_of_}
         # the rest of every group a changed or removed innovation was in
@@ -200,8 +197,8 @@ class Grouping:
         if not len(pairs):
             return
         scores = pair_scores(source, pairs[:, 0], pairs[:, 1], self.params)
-        linked = scores >= self.params.threshold
-        self.links_ = self.links_.plus(Links(pairs[linked, 0], pairs[linked, 1], scores[linked]))
+        linked = scores >= self.params.threshold  # pairs are distinct, (low, high) and sorted: links as they are
+        self.links_ = self.links_.plus(Links.of_sorted(pairs[linked, 0], pairs[linked, 1], scores[linked]))
 
     def _regroup(self, graph: LinkGraph, seeds: np.ndarray | None) -> None:
         """Form again the groups of every component that holds one of ``seeds`` (None: every component)."""
@@ -257,10 +254,12 @@ class Grouping:
     def save(self, path: Path) -> None:
         """Links, neighbour scores and groups as plain arrays (no pickle); written to a temporary name first."""
         self._check()
-        grouped = np.array(sorted(self.group_of_.items()), dtype=np.int64).reshape(-1, 2)
+        group_rid = np.fromiter(self.group_of_.keys(), dtype=np.int64, count=len(self.group_of_))
+        group_id = np.fromiter(self.group_of_.values(), dtype=np.int64, count=len(self.group_of_))
+        order = np.argsort(group_rid, kind="stable")
         tmp = Path(path).with_name(Path(path).name + ".tmp.npz")
         np.savez(tmp, link_a=self.links_.a, link_b=self.links_.b, link_score=self.links_.score,
-                 kth_rid=self.kth_rid_, kth=self.kth_, group_rid=grouped[:, 0], group_id=grouped[:, 1],
+                 kth_rid=self.kth_rid_, kth=self.kth_, group_rid=group_rid[order], group_id=group_id[order],
                  params=np.array(json.dumps(asdict(self.params))))
         tmp.replace(path)
 

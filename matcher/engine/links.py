@@ -40,6 +40,26 @@ def distinct_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.stack([key // _KEY_LIMIT, key % _KEY_LIMIT], axis=1)
 
 
+def union_pairs(parts: list[np.ndarray]) -> np.ndarray:
+    """Distinct rows of the (n, 2) pair arrays in ``parts`` (each from :func:`distinct_pairs`), sorted. The list
+    is emptied as it is read, and the union is taken on one packed key per pair: at 100k, ~2M candidate pairs
+    cost ~60 MB here instead of ~165 MB."""
+    keys = [pair_key(p[:, 0], p[:, 1]) for p in parts]
+    if any(k is None for k in keys):
+        stacked = np.concatenate(parts) if parts else np.empty((0, 2), dtype=np.int64)
+        parts.clear()
+        return distinct_pairs(stacked[:, 0], stacked[:, 1])
+    parts.clear()
+    key = np.concatenate(keys) if keys else np.empty(0, dtype=np.int64)
+    del keys
+    key.sort()
+    key = key[np.concatenate([[True], key[1:] != key[:-1]])] if len(key) else key
+    pairs = np.empty((len(key), 2), dtype=np.int64)
+    np.floor_divide(key, _KEY_LIMIT, out=pairs[:, 0])
+    np.remainder(key, _KEY_LIMIT, out=pairs[:, 1])
+    return pairs
+
+
 def lex_order(low: np.ndarray, high: np.ndarray) -> np.ndarray:
     """Indices that sort the pairs by (low, high), ties in their given order."""
     key = pair_key(low, high)
@@ -55,6 +75,13 @@ class Links:
         order = lex_order(low, high)
         self.a, self.b = low[order], high[order]
         self.score = np.asarray(score, dtype=np.float64)[order]
+
+    @classmethod
+    def of_sorted(cls, a: np.ndarray, b: np.ndarray, score: np.ndarray) -> Links:
+        """Links from arrays already in order (``a`` < ``b``, sorted by (a, b)), taken as they are."""
+        out = cls.__new__(cls)
+        out.a, out.b, out.score = a, b, score
+        return out
 
     @classmethod
     def empty(cls) -> Links:
@@ -78,23 +105,21 @@ class Links:
     def without(self, rids: np.ndarray) -> Links:
         """These links but those touching any of ``rids``."""
         keep = ~(np.isin(self.a, rids) | np.isin(self.b, rids))
-        out = Links.empty()
-        out.a, out.b, out.score = self.a[keep], self.b[keep], self.score[keep]
-        return out
+        return Links.of_sorted(self.a[keep], self.b[keep], self.score[keep])
 
     def plus(self, other: Links) -> Links:
         """These links and ``other``'s (no pair in both), still sorted."""
         if not len(other):
             return self
+        if not len(self):
+            return other
         mine, theirs = pair_key(self.a, self.b), pair_key(other.a, other.b)
         if mine is None or theirs is None:
             return Links(np.concatenate([self.a, other.a]), np.concatenate([self.b, other.b]),
                          np.concatenate([self.score, other.score]))
         at = np.searchsorted(mine, theirs)  # both sorted: insert, rather than sort a million links again
-        out = Links.empty()
-        out.a, out.b, out.score = (np.insert(x, at, y) for x, y in
-                                   ((self.a, other.a), (self.b, other.b), (self.score, other.score)))
-        return out
+        return Links.of_sorted(*(np.insert(x, at, y) for x, y in
+                                 ((self.a, other.a), (self.b, other.b), (self.score, other.score))))
 
     def graph(self) -> LinkGraph:
         """The undirected graph of these links, for components and per-node neighbours."""
