@@ -132,16 +132,17 @@ class LinkGraph:
 
     def __init__(self, links: Links):
         self._links = links
-        both = np.concatenate([links.a, links.b])
-        top = int(both.max()) + 1 if len(both) else 0
-        if len(both) and int(both.min()) >= 0 and top <= 16 * len(both) + (1 << 20):  # rids are dense: a table
+        top = int(links.b.max()) + 1 if len(links) else 0  # b > a in every link
+        if len(links) and int(links.a.min()) >= 0 and top <= 16 * len(links) + (1 << 20):  # dense rids: a table
             seen = np.zeros(top, dtype=bool)
-            seen[both] = True
+            seen[links.a] = True
+            seen[links.b] = True
             self.nodes = np.flatnonzero(seen)
-            place = np.cumsum(seen) - 1
+            place = np.cumsum(seen, dtype=np.int32 if len(self.nodes) < 2**31 else np.int64) - 1
+            del seen
             self._a, self._b = place[links.a], place[links.b]
         else:
-            self.nodes = np.unique(both)
+            self.nodes = np.unique(np.concatenate([links.a, links.b]))
             self._a, self._b = np.searchsorted(self.nodes, links.a), np.searchsorted(self.nodes, links.b)
 
     def components(self) -> tuple[int, np.ndarray]:
