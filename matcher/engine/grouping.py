@@ -17,7 +17,7 @@ except by the changed innovations themselves: each innovation's ``neighbours``-t
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Protocol
@@ -25,6 +25,7 @@ from typing import Protocol
 import numpy as np
 import scipy.sparse as sp
 
+from matcher.engine.links import LinkGraph, Links, distinct_pairs, union_pairs
 from matcher.errors import StoreError
 
 LINKAGES = ("single", "complete")
@@ -84,24 +85,31 @@ def pair_scores(source: PairSource, a: np.ndarray, b: np.ndarray, params: GroupP
     return out
 
 
-def _pairs(a: Iterable[int], b: Iterable[int]) -> np.ndarray:
-    """Distinct unordered pairs as rows (low, high), self-pairs dropped: int64, (n, 2), sorted."""
-    arr = np.array([list(a), list(b)], dtype=np.int64).T.reshape(-1, 2)
-    arr = arr[arr[:, 0] != arr[:, 1]]
-    arr.sort(axis=1)
-    return np.unique(arr, axis=0) if len(arr) else arr
+@dataclass
+class _Nearest:
+    """One search of a block of rids: ``ids``/``scores`` (rows, columns) as searched, ``keep`` marking each
+    row's first k other rids, ``rank`` a kept cell's place among them, ``kth`` the score of each row's
+    ``neighbours``-th nearest (-inf when it has fewer)."""
+
+    ids: np.ndarray
+    scores: np.ndarray
+    keep: np.ndarray
+    rank: np.ndarray
+    kth: np.ndarray
 
 
 class Grouping:
     """Links and groups of one catalogue.
 
-    Learned state: ``links_`` (rid -> {linked rid: score}), ``kth_`` (rid -> score of its ``neighbours``-th
-    nearest), ``group_of_`` (rid -> group id, the smallest rid of its group; only innovations in a group of two
-    or more) and ``scored_`` (pairs scored by the last build or update: what an incremental update saves).
+    Learned state: ``links_`` (:class:`~matcher.engine.links.Links`: each link once, with its score),
+    ``kth_rid_``/``kth_`` (sorted rids and the score of each one's ``neighbours``-th nearest), ``group_of_`` (rid
+    -> group id, the smallest rid of its group; only innovations in a group of two or more) and ``scored_`` (pairs
+    scored by the last build or update: what an incremental update saves).
     """
 
-    links_: dict[int, dict[int, float]]
-    kth_: dict[int, float]
+    links_: Links
+    kth_rid_: np.ndarray
+    kth_: np.ndarray
     group_of_: dict[int, int]
     scored_: int
 
@@ -110,10 +118,12 @@ class Grouping:
 
     # ---- building -------------------------------------------------------------------------------------------
     def build(self, source: PairSource, progress: bool = False) -> Grouping:
-        """Group the whole catalogue: every innovation's nearest neighbours scored, every component grouped."""
+        """Group the whole catalogue: every innovation's nearest neighbours scored, every component grouped.
+        Candidate pairs are gathered as arrays, deduplicated block by block (bounded memory at 100k)."""
         rids = np.asarray(source.rids, dtype=np.int64)
-        self.links_, self.kth_ = {}, {}
-        found_a, found_b = [], []
+        self.links_ = Links.empty()
+        kth = np.full(len(rids), -np.inf)
+        found = []
         starts = range(0, len(rids), _CHUNK)
         if progress:
             from tqdm import tqdm
@@ -121,14 +131,15 @@ class Grouping:
             starts = tqdm(starts, desc="grouping", unit="block")
         for start in starts:
             block = rids[start : start + _CHUNK]
-            near, kth = self._nearest(source, block, self.params.neighbours)
-            self.kth_.update(zip(block.tolist(), kth.tolist(), strict=True))
-            for rid, others in zip(block.tolist(), near, strict=True):
-                found_a.extend([rid] * len(others))
-                found_b.extend(others)
-        self._link(source, _pairs(found_a, found_b))
+            near = self._nearest(source, block, self.params.neighbours)
+            kth[start : start + len(block)] = near.kth
+            rows, cols = np.nonzero(near.keep)
+            found.append(distinct_pairs(block[rows], near.ids[rows, cols]))
+        order = np.argsort(rids, kind="stable")
+        self.kth_rid_, self.kth_ = rids[order], kth[order]
+        self._link(source, union_pairs(found))
         self.group_of_ = {}
-        self._regroup(set(self.links_))
+        self._regroup(self.links_.graph(), None)
         return self
 
     def updated(self, source: PairSource, changed: Sequence[int], removed: Sequence[int] = ()) -> Grouping:
@@ -136,87 +147,92 @@ class Grouping:
         only their pairs are scored and only the groups they touch are formed again. This one is unchanged."""
         self._check()
         new = Grouping(self.params)
-        gone = {int(r) for r in (*changed, *removed)}
-        new.links_ = {a: {b: s for b, s in nbrs.items() if b not in gone}
-                      for a, nbrs in self.links_.items() if a not in gone}
-        new.links_ = {a: nbrs for a, nbrs in new.links_.items() if nbrs}
-        new.kth_ = {r: k for r, k in self.kth_.items() if r not in gone}
+        gone_set = {int(r) for r in (*changed, *removed)}
+        gone = np.asarray(sorted(gone_set), dtype=np.int64)
+        new.links_ = self.links_.without(gone)
+        kept = ~np.isin(self.kth_rid_, gone)
+        kth_rid, kth = self.kth_rid_[kept], self.kth_[kept]
         changed_arr = np.asarray(sorted({int(r) for r in changed}), dtype=np.int64)
-        found_a, found_b = [], []
+        new_kth = np.full(len(changed_arr), -np.inf)
+        found = []
         k = self.params.neighbours
         for start in range(0, len(changed_arr), _CHUNK):
             block = changed_arr[start : start + _CHUNK]
-            near, kth = self._nearest(source, block, 2 * k, scores=True)
-            for rid, others, kk in zip(block.tolist(), near, kth.tolist(), strict=True):
-                new.kth_[rid] = kk
-                for rank, (other, score) in enumerate(others):
-                    # its own nearest, or it entered an unchanged innovation's nearest (seen from this side)
-                    if rank < k or (other not in gone and score >= new.kth_.get(other, np.inf)):
-                        found_a.append(rid)
-                        found_b.append(other)
-        new._link(source, _pairs(found_a, found_b))
+            near = self._nearest(source, block, 2 * k)
+            new_kth[start : start + len(block)] = near.kth
+            at = np.searchsorted(kth_rid, near.ids).clip(max=max(len(kth_rid) - 1, 0))
+            listed = (kth_rid[at] == near.ids) if len(kth_rid) else np.zeros(near.ids.shape, dtype=bool)
+            other_kth = np.where(listed, kth[at] if len(kth) else np.inf, np.inf)
+            # its own nearest, or it entered an unchanged innovation's nearest (seen from this side)
+            hit = near.keep & ((near.rank < k) | (~np.isin(near.ids, gone) & (near.scores >= other_kth)))
+            rows, cols = np.nonzero(hit)
+            found.append(distinct_pairs(block[rows], near.ids[rows, cols]))
+        all_kth_rid = np.concatenate([kth_rid, changed_arr])
+        order = np.argsort(all_kth_rid, kind="stable")
+        new.kth_rid_, new.kth_ = all_kth_rid[order], np.concatenate([kth, new_kth])[order]
+        new._link(source, union_pairs(found))
         touched = set(changed_arr.tolist())
-        for rid in gone:  # the rest of every group a changed or removed innovation was in
-            gid = self.group_of_.get(rid)
-            if gid is not None:
-                touched |= {r for r, g in self.group_of_.items() if g == gid}
-        new.group_of_ = {r: g for r, g in self.group_of_.items() if r not in touched and r not in gone}
-        new._regroup(touched - {int(r) for r in removed})
+        gids = {self.group_of_[r] for r in gone_set if r in self.group_of_}
+        # the rest of every group a changed or removed innovation was in
+        touched |= {r for r, g in self.group_of_.items() if g in gids}
+        new.group_of_ = {r: g for r, g in self.group_of_.items() if r not in touched and r not in gone_set}
+        seeds = touched - {int(r) for r in removed}
+        new._regroup(new.links_.graph(), np.asarray(sorted(seeds), dtype=np.int64))
         return new
 
-    def _nearest(self, source: PairSource, rids: np.ndarray, k: int, scores: bool = False
-                 ) -> tuple[list[list], np.ndarray]:
-        """Each rid's k nearest other rids (with their cosine when ``scores``), and the score of its
-        ``neighbours``-th nearest (-inf when it has fewer)."""
-        found, ids = source.search(source.vectors(rids), k + 1)
-        near, kth = [], np.full(len(rids), -np.inf)
-        for i, rid in enumerate(rids.tolist()):
-            keep = (ids[i] >= 0) & (ids[i] != rid)
-            others, values = ids[i][keep][:k].tolist(), found[i][keep][:k].tolist()
-            near.append(list(zip(others, values, strict=True)) if scores else others)
-            if len(values) >= self.params.neighbours:
-                kth[i] = values[self.params.neighbours - 1]
-        return near, kth
+    def _nearest(self, source: PairSource, rids: np.ndarray, k: int) -> _Nearest:
+        """Each rid's k nearest other rids, and the score of its ``neighbours``-th nearest."""
+        scores, ids = source.search(source.vectors(rids), k + 1)
+        keep = (ids >= 0) & (ids != rids[:, None])
+        rank = np.cumsum(keep, axis=1) - 1
+        keep &= rank < k
+        kth = np.full(len(rids), -np.inf)
+        rows, cols = np.nonzero(keep & (rank == self.params.neighbours - 1))
+        kth[rows] = scores[rows, cols]
+        return _Nearest(ids, scores, keep, rank, kth)
 
     def _link(self, source: PairSource, pairs: np.ndarray) -> None:
-        """Score candidate pairs and keep those at or above the threshold as links."""
+        """Score candidate pairs and add those at or above the threshold to the links."""
         self.scored_ = len(pairs)
         if not len(pairs):
             return
         scores = pair_scores(source, pairs[:, 0], pairs[:, 1], self.params)
-        for (a, b), s in zip(pairs[scores >= self.params.threshold].tolist(),
-                             scores[scores >= self.params.threshold].tolist(), strict=True):
-            self.links_.setdefault(a, {})[b] = s
-            self.links_.setdefault(b, {})[a] = s
+        linked = scores >= self.params.threshold  # pairs are distinct, (low, high) and sorted: links as they are
+        self.links_ = self.links_.plus(Links.of_sorted(pairs[linked, 0], pairs[linked, 1], scores[linked]))
 
-    def _regroup(self, seeds: set[int]) -> None:
-        """Form again the groups of every component that holds one of ``seeds``."""
-        seen: set[int] = set()
-        for seed in sorted(seeds):
-            if seed in seen or seed not in self.links_:
-                continue
-            component, todo = {seed}, [seed]
-            while todo:
-                for other in self.links_[todo.pop()]:
-                    if other not in component:
-                        component.add(other)
-                        todo.append(other)
-            seen |= component
-            for group in self._split(component):
+    def _regroup(self, graph: LinkGraph, seeds: np.ndarray | None) -> None:
+        """Form again the groups of every component that holds one of ``seeds`` (None: every component)."""
+        count, labels = graph.components()
+        if seeds is None:
+            wanted = np.ones(count, dtype=bool)
+        else:
+            seeds = seeds[np.isin(seeds, graph.nodes)]
+            wanted = np.zeros(count, dtype=bool)
+            wanted[labels[np.searchsorted(graph.nodes, seeds)]] = True
+        if self.params.linkage == "single":  # a component is a group; its id its smallest rid (nodes are sorted)
+            _, first = np.unique(labels, return_index=True)
+            mine = wanted[labels]
+            self.group_of_.update(zip(graph.nodes[mine].tolist(), graph.nodes[first][labels[mine]].tolist(),
+                                      strict=True))
+            return
+        order = np.argsort(labels, kind="stable")
+        bounds = np.searchsorted(labels[order], np.arange(count + 1))
+        for label in np.flatnonzero(wanted).tolist():
+            positions = order[bounds[label] : bounds[label + 1]]
+            for group in self._split(graph.adjacency(positions)):
                 if len(group) > 1:
-                    gid = min(group)
-                    self.group_of_.update(dict.fromkeys(group, gid))
+                    self.group_of_.update(dict.fromkeys(group, min(group)))
 
-    def _split(self, component: set[int]) -> list[set[int]]:
-        """The groups of one connected component under the linkage (deterministic: links strongest first)."""
-        if self.params.linkage == "single":
-            return [component]
-        cluster = {r: frozenset([r]) for r in component}
-        edges = sorted({(min(a, b), max(a, b), s) for a in component for b, s in self.links_[a].items()},
+    @staticmethod
+    def _split(links: dict[int, dict[int, float]]) -> list[set[int]]:
+        """The complete-linkage groups of one connected component, given as its rid -> {linked rid: score}
+        (deterministic: links strongest first)."""
+        cluster = {r: frozenset([r]) for r in links}
+        edges = sorted({(min(a, b), max(a, b), s) for a in links for b, s in links[a].items()},
                        key=lambda e: (-e[2], e[0], e[1]))
         for a, b, _ in edges:
             ca, cb = cluster[a], cluster[b]
-            if ca is cb or not all(q in self.links_[p] for p in ca for q in cb):
+            if ca is cb or not all(q in links[p] for p in ca for q in cb):
                 continue
             merged = ca | cb
             cluster.update(dict.fromkeys(merged, merged))
@@ -238,17 +254,12 @@ class Grouping:
     def save(self, path: Path) -> None:
         """Links, neighbour scores and groups as plain arrays (no pickle); written to a temporary name first."""
         self._check()
-        a = [x for x, nbrs in self.links_.items() for y in nbrs if x < y]
-        b = [y for x, nbrs in self.links_.items() for y in nbrs if x < y]
-        s = [self.links_[x][y] for x, y in zip(a, b, strict=True)]
-        kth = sorted(self.kth_.items())
-        grouped = sorted(self.group_of_.items())
+        group_rid = np.fromiter(self.group_of_.keys(), dtype=np.int64, count=len(self.group_of_))
+        group_id = np.fromiter(self.group_of_.values(), dtype=np.int64, count=len(self.group_of_))
+        order = np.argsort(group_rid, kind="stable")
         tmp = Path(path).with_name(Path(path).name + ".tmp.npz")
-        np.savez(tmp, link_a=np.array(a, dtype=np.int64), link_b=np.array(b, dtype=np.int64),
-                 link_score=np.array(s, dtype=np.float64),
-                 kth_rid=np.array([r for r, _ in kth], dtype=np.int64), kth=np.array([v for _, v in kth]),
-                 group_rid=np.array([r for r, _ in grouped], dtype=np.int64),
-                 group_id=np.array([g for _, g in grouped], dtype=np.int64),
+        np.savez(tmp, link_a=self.links_.a, link_b=self.links_.b, link_score=self.links_.score,
+                 kth_rid=self.kth_rid_, kth=self.kth_, group_rid=group_rid[order], group_id=group_id[order],
                  params=np.array(json.dumps(asdict(self.params))))
         tmp.replace(path)
 
@@ -259,11 +270,9 @@ class Grouping:
             with np.load(path, allow_pickle=False) as f:
                 # groups written before the lexical choice existed scored pairs with Jaccard
                 self = cls(GroupParams(**{"lexical": "jaccard", **json.loads(str(f["params"]))}))
-                self.links_ = {}
-                for a, b, s in zip(f["link_a"].tolist(), f["link_b"].tolist(), f["link_score"].tolist(), strict=True):
-                    self.links_.setdefault(a, {})[b] = s
-                    self.links_.setdefault(b, {})[a] = s
-                self.kth_ = dict(zip(f["kth_rid"].tolist(), f["kth"].tolist(), strict=True))
+                self.links_ = Links(f["link_a"], f["link_b"], f["link_score"])
+                order = np.argsort(f["kth_rid"], kind="stable")
+                self.kth_rid_, self.kth_ = f["kth_rid"].astype(np.int64)[order], f["kth"].astype(np.float64)[order]
                 self.group_of_ = dict(zip(f["group_rid"].tolist(), f["group_id"].tolist(), strict=True))
         except (OSError, KeyError, ValueError) as exc:
             raise StoreError(f"the groups at {path} cannot be read ({exc}): run 'matcher index --rebuild'") from exc

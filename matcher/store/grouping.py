@@ -26,6 +26,7 @@ from matcher.engine.vectors import VectorIndex, kmeans_centroids
 EXACT_UP_TO = 20_000
 CELLS_FILE = "groups_cells.npy"
 NPROBE = 3
+_FILL = 16384  # vectors copied into the neighbour search per call: 25 MB (FAISS assigns them 4,096 at a time)
 
 
 class IndexPairs:
@@ -109,8 +110,8 @@ def write_groups(folder: Path, current: Path | None, full: bool, index: VectorIn
             cells = kmeans_centroids(vectors.vectors(np.sort(sample)), _cells(len(all_rids)))
         np.save(folder / CELLS_FILE, cells)
         search = VectorIndex.with_centroids(cells, NPROBE)
-        for start in range(0, len(all_rids), 65536):
-            block = all_rids[start : start + 65536]
+        for start in range(0, len(all_rids), _FILL):
+            block = all_rids[start : start + _FILL]
             search.upsert(block, vectors.vectors(block))
     source = IndexPairs.of_folder(index, folder / "lexical", all_rids, search)
     if old is None:

@@ -143,6 +143,7 @@ class IndexWriter:
             report.added = sum(1 for inv in changed if inv.id not in existing)
             report.updated = len(changed) - report.added
             report.unchanged = len(metadata_only)
+            del existing, incoming, changed_ids  # ~30 MB at 100k that the index build below need not carry
 
             terms = self.analyzer.terms_many([inv.text for inv in changed])
             vectors, report.embedded = self.embedder.embed([self.embedder.passage_text(inv) for inv in changed], PASSAGE,
@@ -154,6 +155,7 @@ class IndexWriter:
 
             plan = _Changes(changed, terms, vectors, metadata_only, removed_ids, gap_list,
                             replace and gaps is not None, delete_gaps)
+            del terms, vectors  # the plan holds them, and lets them go once the index has them
             folder = store.generations.new()
             try:
                 report.manifest = self._commit(folder, current, rebuild, plan, within)
@@ -188,25 +190,29 @@ class IndexWriter:
             for gap in plan.gaps:
                 store.gaps.upsert(conn, gap, text_hash(gap.text))
             all_rows = store.innovations.rid_hashes(conn)
-            manifest = self._write_generation(folder, current, rebuild, all_rows, rids, plan.vectors, plan.terms,
-                                              removed_rids)
+            manifest = self._write_generation(folder, current, rebuild, all_rows, rids, plan, removed_rids)
             store.generations.commit(conn, folder)
         return manifest
 
     def _write_generation(
         self, folder: Path, current: Path | None, rebuild: bool, all_rows: list[tuple], rids: list[int],
-        vectors: np.ndarray, terms: list[list[str]], removed: Sequence[int] = (),
+        plan: _Changes, removed: Sequence[int] = (),
     ) -> dict[str, Any]:
         """Write vectors, BM25, corpus statistics, stem cache and manifest into ``folder``.
 
-        ``all_rows`` are (rid, text_hash) of every stored innovation in rid order; ``rids``, ``vectors`` and
-        ``terms`` are those of the innovations written now, ``removed`` the rids deleted now.
+        ``all_rows`` are (rid, text_hash) of every stored innovation in rid order; ``rids`` and the ``plan``'s
+        vectors and terms are those of the innovations written now, ``removed`` the rids deleted now. The plan's
+        terms and vectors are emptied as soon as BM25 and the vector index hold them: at 100k they are ~220 MB
+        that the grouping pass would otherwise carry.
         """
+        vectors, terms = plan.vectors, plan.terms
+        plan.vectors, plan.terms = np.empty((0, *vectors.shape[1:]), dtype=vectors.dtype), []
         encoder = self.embedder.encoder
         dim = encoder.dim
         all_rids = np.array([r[0] for r in all_rows], dtype=np.int64)
         # BM25 first, before the vector index holds a second copy of the vectors: a lower peak at 100k
         self._lexical(current, rebuild, all_rids, rids, terms, removed).save(folder / "lexical")
+        del terms
         kind = kind_for_size(len(all_rids), self.ann_threshold)
         index = None
         if current is not None and not rebuild and (current / "vectors.faiss").exists():
@@ -228,6 +234,7 @@ class IndexWriter:
             new_ids = np.concatenate([new_ids, missing])
             vectors = np.vstack([vectors.reshape(-1, dim), cached])
         index.upsert(new_ids, vectors)  # one call, so a new IVF index trains on every vector
+        del vectors
         index.save(folder / "vectors.faiss")
         exact = index.stored()
         matrix = exact[0] if exact is not None else index.vectors(all_rids)  # row order does not matter here

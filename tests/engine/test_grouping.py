@@ -78,7 +78,7 @@ def test_complete_linkage_does_not_chain_look_alikes():
     source = _source(vectors, terms)
     single = Grouping(params).build(source)
     complete = Grouping(GroupParams(0.5, 0.5, 4, "complete")).build(source)
-    assert 2 not in single.links_.get(0, {})  # the chain's ends are not linked ...
+    assert 2 not in single.links_.of(0) and 1 in single.links_.of(0)  # the chain's ends are not linked ...
     assert [0, 1, 2] in single.groups()  # ... yet single linkage groups them
     assert not any({0, 2} <= set(g) for g in complete.groups())
 
@@ -88,7 +88,8 @@ def test_save_and_load_round_trip(tmp_path):
     grouping.save(tmp_path / "groups.npz")
     loaded = Grouping.load(tmp_path / "groups.npz")
     assert loaded.params == PARAMS
-    assert loaded.groups() == grouping.groups() and loaded.links_ == grouping.links_ and loaded.kth_ == grouping.kth_
+    assert loaded.groups() == grouping.groups() and loaded.links_ == grouping.links_ and len(loaded.links_) > 0
+    assert np.array_equal(loaded.kth_rid_, grouping.kth_rid_) and np.array_equal(loaded.kth_, grouping.kth_)
 
 
 def test_an_unknown_linkage_is_refused():
