@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from matcher import gap_fits, recommend, regency_inputs
+from matcher import RegencyInputs, recommend_with_fits, regency_inputs
 from service import present
 from service.cache import Entry, recommendation_key
 from service.deps import EngineDep, ReadsDep, expensive
@@ -42,11 +42,11 @@ async def recommendations(
                                                  regency_inputs(m, region.code), k, filters))
     if entry is None:
         async with expensive(request, engine) as matcher:
-            def compute() -> Entry:
+            def compute() -> Entry:  # the inputs read once serve the key, the list and the gaps' fits
+                inputs = RegencyInputs.read(matcher, region.code)
                 key = recommendation_key(matcher.manifest.get("generation", ""), matcher.settings, region.code,
-                                         regency_inputs(matcher, region.code), k, filters)
-                return engine.cache.get(key, lambda: (recommend(matcher, region.code, k=k, filters=filters),
-                                                      gap_fits(matcher, region.code, filters)))
+                                         inputs.key(), k, filters)
+                return engine.cache.get(key, lambda: recommend_with_fits(matcher, inputs, k, filters))
 
             entry = await run_in_threadpool(compute)
     recs, fits = entry
