@@ -40,6 +40,7 @@ _EXPORTS: dict[str, str] = {
     "Recommendation": "matcher.recommendations.regency", "RecommendOptions": "matcher.recommendations.regency",
     "recommend": "matcher.recommendations.regency", "recommend_many": "matcher.recommendations.regency",
     "regency_inputs": "matcher.recommendations.regency",
+    "recommend_with_fits": "matcher.recommendations.regency", "RegencyInputs": "matcher.recommendations.inputs",
     "band_of": "matcher.recommendations.confidence", "gap_fits": "matcher.recommendations.confidence",
     "GapFit": "matcher.recommendations.confidence", "GapEvidence": "matcher.recommendations.regency",
     # the opportunity map: gaps nothing answers well, per province and sector, and its SVG
@@ -80,13 +81,14 @@ __all__ = [
     "AWARDS", "Account", "Accounts", "Catalog", "CrossTable", "DemoCorpus", "EvalResult", "Filters", "Gap",
     "GapCoverage", "GapEvidence", "GapFit", "GroupInfo", "HUB_PROVINCES", "IndexReport", "Innovation",
     "Judgment", "Match", "Matcher", "Opportunities", "Outline", "ProvinceProgress", "REPLICATION_STAGES",
-    "RecommendOptions", "Recommendation", "Region", "Regions", "ReplicationState", "ReplicationStep",
+    "RecommendOptions", "Recommendation", "RegencyInputs", "Region", "Regions", "ReplicationState", "ReplicationStep",
     "SECTORS", "STAGES", "Settings", "Store", "TermPair", "band_of", "channel_grid", "coverage_table",
     "demo_corpus", "demo_matcher", "draft_plan", "embedding_map", "evaluate", "evaluate_regions",
     "export_store", "fusion_grid", "gap_coverage", "gap_fits", "get_settings", "heatmap", "hub_summary",
     "import_store", "load_boundaries", "load_gaps", "load_innovations", "load_qrels", "load_split",
     "normalize", "opportunities", "opportunity_map", "parse_gap", "parse_innovation", "pinned",
     "province_counts", "province_opportunities", "province_progress", "recommend", "recommend_many",
+    "recommend_with_fits",
     "regency_inputs", "remove_demo_stores", "replication_share", "run_batch", "safe_cell", "scatter_by_group",
     "sector_counts", "shortened", "sweep", "to_frame", "uncovered_by_threshold", "weakest_gaps", "write_plan",
 ]
@@ -130,6 +132,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time the names load
     from matcher.engine.text import normalize
     from matcher.facade import IndexReport, Match, Matcher, pinned
     from matcher.recommendations.confidence import GapFit, band_of, gap_fits
+    from matcher.recommendations.inputs import RegencyInputs
     from matcher.recommendations.opportunities import (
         Opportunities,
         hub_summary,
@@ -144,6 +147,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time the names load
         RecommendOptions,
         recommend,
         recommend_many,
+        recommend_with_fits,
         regency_inputs,
     )
     from matcher.research.corpus_stats import embedding_map, province_counts, sector_counts

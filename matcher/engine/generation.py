@@ -24,6 +24,10 @@ from matcher.engine.text import Analyzer
 from matcher.engine.vectors import VectorIndex
 
 SECTORS_FILE = "sectors.npz"
+# At most this many values of the vector matrix are scored per step for several queries (dense_scores): 256
+# rows, 384 KB of float32 at 384 dimensions. They stay in a core's L2 while every query reads them, and OpenBLAS
+# keeps a product this size on the calling thread (it splits one over threads from ~460k values).
+BLOCK_VALUES = 2**17
 
 
 @dataclass
@@ -40,6 +44,7 @@ class Generation:
     cov: np.ndarray
     matrix: np.ndarray | None = None  # exact index: every stored vector (a view), rows in index order
     matrix_rows: np.ndarray | None = None  # catalogue position -> row of ``matrix``
+    rows_in_order: bool = False  # ``matrix_rows`` is 0, 1, 2, ...: the matrix's rows are catalogue positions
     sectors: SectorModel | None = None  # P(sector | vector), when the catalogue has two sectors or more
     sector_column: np.ndarray | None = None  # catalogue position -> column of the sector model (-1: none)
     ranker: RankerModel | None = None  # the learned ranker stored with this generation
@@ -66,12 +71,18 @@ class Generation:
             loaded.ranker = RankerModel.load(folder / RANKER_FILE)
         if (folder / GROUPS_FILE).exists():
             loaded.groups = CatalogGroups(catalog, Grouping.load(folder / GROUPS_FILE).group_of_)
-        exact = vectors.stored()
-        if exact is not None:
-            loaded.matrix, ids = exact
-            order = np.argsort(ids)
-            loaded.matrix_rows = order[np.searchsorted(ids, catalog.rids, sorter=order)]
+        loaded.attach_matrix()
         return loaded
+
+    def attach_matrix(self) -> None:
+        """With an exact index, keep its matrix (a view) and each catalogue position's row of it."""
+        exact = self.vectors.stored()
+        if exact is None:
+            return
+        self.matrix, ids = exact
+        order = np.argsort(ids)
+        self.matrix_rows = rows = order[np.searchsorted(ids, self.catalog.rids, sorter=order)]
+        self.rows_in_order = len(ids) == len(rows) and bool(np.array_equal(rows, np.arange(len(rows))))
 
     @property
     def exact(self) -> bool:
@@ -93,24 +104,31 @@ class Generation:
             vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         return vectors
 
-    def dense_scores(self, qvecs: np.ndarray, block: int = 2048) -> np.ndarray:
+    def dense_scores(self, qvecs: np.ndarray, block: int = BLOCK_VALUES) -> np.ndarray:
         """Cosine of each query with every catalogue position: (len(qvecs), len(catalog)), exact index only.
 
         Memory-bound: at 100k x 384 one pass over the vectors takes ~2.5 ms. Several queries (a regency's gaps)
         share each pass by walking the vectors in blocks that stay in cache (3 queries: 5.6 ms against 7.6 ms
-        for three full matrix-vector products; a small matrix-matrix product was slower still).
+        for three full matrix-vector products; a small matrix-matrix product was slower still). A block holds
+        at most ``block`` values (rows times the width), small enough for OpenBLAS to compute it on this thread:
+        it splits a larger product over threads, and when the machine is busy every such call waits for its
+        second thread to be scheduled (2,048-row blocks took 0.2-1.1 s for 3 queries at 100k where these take
+        20-40 ms). The rows per block are a power of two, aligned with how the kernel groups rows, so each
+        cosine comes out bit for bit as with any other such block.
         """
         matrix, rows = self.matrix, self.matrix_rows
         if matrix is None or rows is None:
             raise ValueError("dense_scores needs an exact index")
         if len(qvecs) == 1:
-            return (matrix @ qvecs[0])[rows][None, :]
+            scores = matrix @ qvecs[0]
+            return (scores if self.rows_in_order else scores[rows])[None, :]
         out = np.empty((len(qvecs), len(matrix)), dtype=np.float32)
-        for start in range(0, len(matrix), block):
-            part = matrix[start : start + block]
+        step = 1 << max(6, (block // max(matrix.shape[1], 1)).bit_length() - 1)  # rows: a power of two, >= 64
+        for start in range(0, len(matrix), step):
+            part = matrix[start : start + step]
             for j, q in enumerate(qvecs):
-                np.dot(part, q, out=out[j, start : start + block])
-        return out[:, rows]
+                np.dot(part, q, out=out[j, start : start + step])
+        return out if self.rows_in_order else out[:, rows]
 
     def dense_candidates(
         self, qvec: np.ndarray, depth: int, allowed: np.ndarray | None, n_excluded: int

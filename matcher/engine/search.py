@@ -63,6 +63,12 @@ class Searcher:
         self.analyze, self.explainer, self.scorer, self.candidates = analyze, explainer, scorer, candidates
         self.collapse = collapse
 
+    def depth(self, k: int) -> int:
+        """How many candidates each channel contributes to a top-k (fewer when fewer innovations are allowed).
+        Two rankings of one query with the same depth have the same candidates and scores: only their length
+        differs."""
+        return max(self.candidates, k)
+
     def rank_many(
         self, generation: Generation, texts: Sequence[str], vectors: np.ndarray,
         region_codes: Sequence[str | None], k: int, filters: Filters | None, channels: Channels = "hybrid",
@@ -139,7 +145,7 @@ class Searcher:
         n_allowed = len(cat) if allowed is None else int(allowed.sum())
         if n_allowed == 0:
             return None
-        depth = min(max(self.candidates, k), n_allowed)
+        depth = min(self.depth(k), n_allowed)
         analysis = self.analyze(text, sector)
         lex_all = generation.lexical.scores([t for _, ts in analysis for t in ts])[generation.lexical_pos]
         positions = self._candidates(generation, qvec, lex_all, dense_all, allowed, depth, n_allowed, channels)

@@ -8,6 +8,7 @@ one place that decides what a client is shown.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -15,7 +16,7 @@ from matcher.config import Settings
 from matcher.engine.catalog import Filters
 
 if TYPE_CHECKING:
-    from matcher.facade import Matcher
+    from matcher.facade import Match, Matcher
 
 Band = Literal["strong", "medium", "weak"]
 BANDS: tuple[Band, ...] = ("strong", "medium", "weak")
@@ -57,6 +58,13 @@ def gap_fits(matcher: Matcher, region_code: str, filters: Filters | None = None)
         return []
     f = (filters or Filters()).with_excluded(ids=sorted(matcher.decisions.replicated(region_code)))
     found = matcher.match_gaps(gaps, k=1, filters=f, explain=False)
-    return [GapFit(g.id, m[0].score, band_of(m[0].band, m[0].score, matcher.settings), m[0].confidence,
-                   m[0].innovation.id, m[0].innovation.title) if m
-            else GapFit(g.id, None, None, None) for g, m in zip(gaps, found, strict=True)]
+    return [fit_of(g.id, m, matcher.settings) for g, m in zip(gaps, found, strict=True)]
+
+
+def fit_of(gap_id: str, matches: Sequence[Match], settings: Settings) -> GapFit:
+    """A gap's fit from its ranking under the list's filters (best first; only the first counts)."""
+    if not matches:
+        return GapFit(gap_id, None, None, None)
+    best = matches[0]
+    return GapFit(gap_id, best.score, band_of(best.band, best.score, settings), best.confidence,
+                  best.innovation.id, best.innovation.title)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -101,7 +101,13 @@ def peers_of(matcher: Matcher, region_code: str, n: int = PEERS) -> list[Peer]:
 
 def peer_states(matcher: Matcher, peers: Sequence[Peer]) -> list[Any]:
     """The peers' kept or dropped innovations (their replication states); what a regency's list depends on."""
-    return [s for s in matcher.replications.latest([p.code for p in peers]) if s.stage in KEPT + DROPPED]
+    codes = [p.code for p in peers]
+    return kept_or_dropped(matcher.replications.latest(codes), set(codes))
+
+
+def kept_or_dropped(states: Iterable[Any], region_codes: Container[str]) -> list[Any]:
+    """The states of ``region_codes`` whose current stage kept or dropped the innovation, in the order given."""
+    return [s for s in states if s.region_code in region_codes and s.stage in KEPT + DROPPED]
 
 
 def peer_evidence(

@@ -23,7 +23,9 @@ from matcher.engine.groups import GroupInfo
 from matcher.engine.highlights import TermPair
 from matcher.engine.scoring import Features, LinearScorer, Scorer
 from matcher.facade import pinned
-from matcher.recommendations.peers import PeerEvidence, peer_evidence, peer_states, peers_of
+from matcher.recommendations.confidence import GapFit, fit_of
+from matcher.recommendations.inputs import RegencyInputs
+from matcher.recommendations.peers import PeerEvidence, peer_evidence
 
 if TYPE_CHECKING:
     from matcher.facade import Match, Matcher
@@ -230,11 +232,7 @@ def _one_per_group(matcher: Matcher, ids: list[str], must: list[int], collapse: 
 def regency_inputs(matcher: Matcher, region_code: str) -> dict[str, Any]:
     """What of the store a regency's list depends on besides the index and the settings: its gap statements
     and what it has already replicated. Batch parts and the service's cache key both derive from this."""
-    peers = peers_of(matcher, region_code)
-    return {"gaps": [g.to_dict() for g in matcher.gaps(region_code)],
-            "decisions": sorted(matcher.decisions.replicated(region_code)),
-            "peers": [[p.code, p.similarity] for p in peers],
-            "peer_states": [[s.region_code, s.innovation_id, s.stage, s.reason] for s in peer_states(matcher, peers)]}
+    return RegencyInputs.read(matcher, region_code).key()
 
 
 @pinned  # candidates, vectors and explanations from one index generation
@@ -247,69 +245,95 @@ def recommend_many(
 ) -> list[list[Recommendation]]:
     """Top-k recommendations for each regency (code or name), in the order given."""
     opts = options or RecommendOptions.from_settings(matcher.settings)
-    out: list[list[Recommendation]] = []
-    for region in regions:
-        target = matcher.regions.resolve(region)
-        gaps = matcher.gaps(target.code)
-        if not gaps:
-            out.append([])
-            continue
-        f = (filters or Filters()).with_excluded(ids=sorted(matcher.decisions.replicated(target.code)))
-        per_gap = matcher.match_gaps(gaps, k=max(opts.depth, k), filters=f, explain=False, collapse=opts.collapse)
-        evidence: dict[str, list[GapEvidence]] = {}
-        weighted: dict[str, list[float]] = {}
-        invs: dict[str, Innovation] = {}
-        for gap, matches in zip(gaps, per_gap, strict=True):
-            w = PRIORITY_WEIGHT.get(gap.priority, 0.8)
-            for m in matches:
-                evidence.setdefault(m.innovation.id, []).append(_evidence(gap, m))
-                weighted.setdefault(m.innovation.id, []).append(w * m.score)
-                invs[m.innovation.id] = m.innovation
-        if not invs:
-            out.append([])
-            continue
-        ids = list(invs)
-        peers = peers_of(matcher, target.code)
-        names = {p.code: matcher.regions.get(p.code).name for p in peers}
-        from_peers = peer_evidence(peer_states(matcher, peers), peers, names)
-        recs_parts, distances = [], []
-        for inv_id in ids:
-            ws = sorted(weighted[inv_id], reverse=True)
-            relevance = ws[0] + opts.secondary_gaps * sum(max(x, 0.0) for x in ws[1:])
-            parts, distance = _priors(matcher, target, invs[inv_id], opts)
-            support = from_peers[inv_id].support if inv_id in from_peers else 0.0
-            parts = {"relevance": relevance, **parts, "peers": opts.peers * support}
-            recs_parts.append(parts)
-            distances.append(distance)
-        scores = REGENCY_SCORER.score(Features({p: np.array([r[p] for r in recs_parts]) for p in PARTS}))
-        # best candidate of each high-priority gap that has a good one
-        must = []
-        for gap, matches in zip(gaps, per_gap, strict=True):
-            if gap.priority == 1 and matches and is_good(matches[0], opts.good_match):
-                must.append(ids.index(matches[0].innovation.id))
-        keep, must = _one_per_group(matcher, ids, must, opts.collapse)  # diversity then works on groups
-        pool = np.array(keep, dtype=np.int64)
-        vectors = matcher.innovation_vectors([ids[i] for i in keep], centered=True)
-        slot = {i: j for j, i in enumerate(keep)}
-        chosen = [keep[j] for j in _mmr(scores[pool], vectors, k, opts.mmr_lambda, [slot[i] for i in must])]
-        chosen.sort(key=lambda i: -scores[i])
-        groups = matcher.generation.groups
-        analyses = {g.id: matcher.analyze(g.text) for g in gaps}
-        recs = []
-        for rank, i in enumerate(chosen, start=1):
-            inv = invs[ids[i]]
-            best = max(evidence[ids[i]], key=lambda e: -1.0 if e.confidence is None else e.confidence)
-            recs.append(Recommendation(
-                innovation=inv, rank=rank, score=round(float(scores[i]), 6),
-                parts={p: round(float(v), 6) for p, v in recs_parts[i].items()},
-                gaps=_explained(matcher, inv, evidence[ids[i]], analyses, opts.good_match),
-                distance_km=_round_or_none(distances[i]),
-                origin_name=matcher.regions.origin_name(inv.region_code),
-                confidence=best.confidence, band=best.band, peers=from_peers.get(ids[i]),
-                group=None if groups is None else groups.info(matcher.catalog.by_id[inv.id]),
-            ))
-        out.append(recs)
-    return out
+    return [_regency_list(matcher, RegencyInputs.read(matcher, matcher.regions.resolve(r).code), k, filters, opts)[0]
+            for r in regions]
+
+
+@pinned
+def recommend_with_fits(
+    matcher: Matcher, inputs: RegencyInputs, k: int = 10, filters: Filters | None = None,
+    options: RecommendOptions | None = None,
+) -> tuple[list[Recommendation], list[GapFit]]:
+    """``recommend(matcher, code, k, filters)`` and ``gap_fits(matcher, code, filters)`` of the regency whose
+    ``inputs`` were just read, from one ranking of its gaps: each gap's best candidate is the first of the
+    list's own candidates whenever both rank with the same candidate depth (``Searcher.depth``), which is
+    what the service shows. Same results as the two calls, at half the ranking."""
+    opts = options or RecommendOptions.from_settings(matcher.settings)
+    recs, per_gap = _regency_list(matcher, inputs, k, filters, opts)
+    if not inputs.gaps:
+        return recs, []
+    searcher = matcher.searcher
+    # a collapsed ranking may drop a gap's first candidate for its group's representative: rank again
+    if per_gap is None or opts.collapse or searcher.depth(max(opts.depth, k)) != searcher.depth(1):
+        per_gap = matcher.match_gaps(inputs.gaps, k=1, filters=_excluding_replicated(filters, inputs), explain=False)
+    return recs, [fit_of(g.id, matches, matcher.settings) for g, matches in zip(inputs.gaps, per_gap, strict=True)]
+
+
+def _excluding_replicated(filters: Filters | None, inputs: RegencyInputs) -> Filters:
+    return (filters or Filters()).with_excluded(ids=inputs.replicated)
+
+
+def _regency_list(
+    matcher: Matcher, inputs: RegencyInputs, k: int, filters: Filters | None, opts: RecommendOptions,
+) -> tuple[list[Recommendation], list[list[Match]] | None]:
+    """A regency's top-k, and the ranking of each of its gaps it came from (None without gaps)."""
+    target, gaps = matcher.regions.get(inputs.region_code), inputs.gaps
+    if not gaps:
+        return [], None
+    per_gap = matcher.match_gaps(gaps, k=max(opts.depth, k), filters=_excluding_replicated(filters, inputs),
+                                 explain=False, collapse=opts.collapse)
+    evidence: dict[str, list[GapEvidence]] = {}
+    weighted: dict[str, list[float]] = {}
+    invs: dict[str, Innovation] = {}
+    for gap, matches in zip(gaps, per_gap, strict=True):
+        w = PRIORITY_WEIGHT.get(gap.priority, 0.8)
+        for m in matches:
+            evidence.setdefault(m.innovation.id, []).append(_evidence(gap, m))
+            weighted.setdefault(m.innovation.id, []).append(w * m.score)
+            invs[m.innovation.id] = m.innovation
+    if not invs:
+        return [], per_gap
+    ids = list(invs)
+    peers = inputs.peers
+    names = {p.code: matcher.regions.get(p.code).name for p in peers}
+    from_peers = peer_evidence(inputs.peer_states, peers, names)
+    recs_parts, distances = [], []
+    for inv_id in ids:
+        ws = sorted(weighted[inv_id], reverse=True)
+        relevance = ws[0] + opts.secondary_gaps * sum(max(x, 0.0) for x in ws[1:])
+        parts, distance = _priors(matcher, target, invs[inv_id], opts)
+        support = from_peers[inv_id].support if inv_id in from_peers else 0.0
+        parts = {"relevance": relevance, **parts, "peers": opts.peers * support}
+        recs_parts.append(parts)
+        distances.append(distance)
+    scores = REGENCY_SCORER.score(Features({p: np.array([r[p] for r in recs_parts]) for p in PARTS}))
+    # best candidate of each high-priority gap that has a good one
+    must = []
+    for gap, matches in zip(gaps, per_gap, strict=True):
+        if gap.priority == 1 and matches and is_good(matches[0], opts.good_match):
+            must.append(ids.index(matches[0].innovation.id))
+    keep, must = _one_per_group(matcher, ids, must, opts.collapse)  # diversity then works on groups
+    pool = np.array(keep, dtype=np.int64)
+    vectors = matcher.innovation_vectors([ids[i] for i in keep], centered=True)
+    slot = {i: j for j, i in enumerate(keep)}
+    chosen = [keep[j] for j in _mmr(scores[pool], vectors, k, opts.mmr_lambda, [slot[i] for i in must])]
+    chosen.sort(key=lambda i: -scores[i])
+    groups = matcher.generation.groups
+    analyses = {g.id: matcher.analyze(g.text) for g in gaps}
+    recs = []
+    for rank, i in enumerate(chosen, start=1):
+        inv = invs[ids[i]]
+        best = max(evidence[ids[i]], key=lambda e: -1.0 if e.confidence is None else e.confidence)
+        recs.append(Recommendation(
+            innovation=inv, rank=rank, score=round(float(scores[i]), 6),
+            parts={p: round(float(v), 6) for p, v in recs_parts[i].items()},
+            gaps=_explained(matcher, inv, evidence[ids[i]], analyses, opts.good_match),
+            distance_km=_round_or_none(distances[i]),
+            origin_name=matcher.regions.origin_name(inv.region_code),
+            confidence=best.confidence, band=best.band, peers=from_peers.get(ids[i]),
+            group=None if groups is None else groups.info(matcher.catalog.by_id[inv.id]),
+        ))
+    return recs, per_gap
 
 
 def recommend(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -119,6 +119,18 @@ class DecisionRepository:
     def current(self, region_code: str) -> list[Decision]:
         """Current decision per innovation for a region (latest wins, an undo leaves none), oldest first."""
         return self._select(f"region_code = ? AND {_CURRENT}", (region_code,))
+
+    def current_many(self, region_codes: Sequence[str]) -> dict[str, list[Decision]]:
+        """:meth:`current` of every region code (each listed, an empty list for none), in one query per 900
+        codes instead of one per code: a regency's list reads its ten peers' decisions on every request."""
+        codes = list(dict.fromkeys(region_codes))
+        out: dict[str, list[Decision]] = {c: [] for c in codes}
+        rows = self._store.rows_in(f"SELECT {', '.join(_FIELDS)} FROM shortlist WHERE region_code IN ({{}}) "
+                                   f"AND {_CURRENT} ORDER BY seq", (), codes)
+        for row in rows:
+            d = Decision(*row)
+            out[d.region_code].append(d)
+        return out
 
     def history(self, region_code: str | None = None, innovation_id: str | None = None) -> list[Decision]:
         """Every event (undo events included) of a regency, of one of its innovations, or of the whole store

@@ -301,8 +301,8 @@ class ReplicationRepository:
             step = ReplicationStep(*row)
             by_pair.setdefault((step.region_code, step.innovation_id), []).append(step)
         states: dict[tuple[str, str], ReplicationState] = {}
-        for code in codes:
-            for d in self._store.decisions.current(code):
+        for code, decisions in self._store.decisions.current_many(codes).items():
+            for d in decisions:
                 pair = (code, d.innovation_id)
                 if pair in by_pair:
                     if d.decision == "replicated":

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from matcher import RecommendOptions, gap_fits, recommend, regency_inputs
+from matcher import RecommendOptions, RegencyInputs, recommend_with_fits, regency_inputs
 from service import present
 from service.cache import Entry, recommendation_key
 from service.deps import EngineDep, ReadsDep, expensive
@@ -52,14 +52,14 @@ async def recommendations(
                                                  regency_inputs(m, region.code), k, filters, collapse))
     if entry is None:
         async with expensive(request, engine) as matcher:
-            def compute() -> Entry:
+            def compute() -> Entry:  # the inputs read once serve the key, the list and the gaps' fits
+                inputs = RegencyInputs.read(matcher, region.code)
                 key = recommendation_key(matcher.manifest.get("generation", ""), matcher.settings, region.code,
-                                         regency_inputs(matcher, region.code), k, filters, collapse)
+                                         inputs.key(), k, filters, collapse)
                 options = RecommendOptions.from_settings(matcher.settings)
                 if collapse is not None:
                     options = replace(options, collapse=collapse)
-                return engine.cache.get(key, lambda: (recommend(matcher, region.code, k, filters, options),
-                                                      gap_fits(matcher, region.code, filters)))
+                return engine.cache.get(key, lambda: recommend_with_fits(matcher, inputs, k, filters, options))
 
             entry = await run_in_threadpool(compute)
     recs, fits = entry

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from matcher.data.loaders import Gap
+from matcher.engine.catalog import Filters
 from matcher.facade import Matcher
-from matcher.recommendations.regency import RecommendOptions, _mmr, recommend, recommend_many
+from matcher.recommendations.confidence import gap_fits
+from matcher.recommendations.inputs import RegencyInputs
+from matcher.recommendations.regency import (
+    RecommendOptions,
+    _mmr,
+    recommend,
+    recommend_many,
+    recommend_with_fits,
+    regency_inputs,
+)
 
 
 def _ids(recs):
@@ -73,3 +85,31 @@ def test_mmr_prefers_variety_among_near_duplicates():
 
 def test_regions_without_gaps_get_nothing(mini_matcher):
     assert recommend_many(mini_matcher, ["11.01", "81.03"], k=2)[0] == []
+
+
+@pytest.mark.parametrize("candidates", [100, 2])  # 2: a list of 4 ranks deeper than a gap's best candidate
+def test_a_list_with_its_fits_is_the_list_and_the_fits_from_one_ranking(mini_matcher, candidates):
+    m = Matcher(mini_matcher.settings.model_copy(update={"candidates": candidates}), encoder=mini_matcher.encoder,
+                regions=mini_matcher.regions)
+    m.decisions.add("81.03", "M1", "replicated")  # what the regency replicated stays out of both
+    rankings = []
+    ranked = m.match_gaps
+    m.match_gaps = lambda *a, **kw: rankings.append(kw.get("k")) or ranked(*a, **kw)
+    for code in ("81.03", "33.72", "11.01"):
+        for filters in (None, Filters(stages=("penerapan",))):
+            inputs = RegencyInputs.read(m, code)
+            assert inputs.key() == regency_inputs(m, code)
+            rankings.clear()
+            together = recommend_with_fits(m, inputs, 4, filters)
+            assert rankings == ([] if not inputs.gaps else [30] if candidates == 100 else [30, 1])
+            assert together == (recommend(m, code, 4, filters), gap_fits(m, code, filters))
+            assert bool(together[0]) == bool(inputs.gaps)
+    assert "M1" not in {f.innovation_id for f in recommend_with_fits(m, RegencyInputs.read(m, "81.03"))[1]}
+
+
+def test_a_collapsed_list_with_its_fits_is_the_collapsed_list_and_the_fits_of_every_variant(mini_matcher):
+    opts = replace(RecommendOptions.from_settings(mini_matcher.settings), collapse=True)
+    for code in ("81.03", "33.72"):
+        inputs = RegencyInputs.read(mini_matcher, code)
+        together = recommend_with_fits(mini_matcher, inputs, 4, None, opts)
+        assert together == (recommend(mini_matcher, code, 4, None, opts), gap_fits(mini_matcher, code, None))

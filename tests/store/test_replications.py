@@ -121,6 +121,37 @@ def test_latest_states_with_what_decisions_imply(store, log):
     assert log.latest(["35.07"]) == []
 
 
+def _reads_of(store, action):
+    """What ``action()`` returns, and the SELECT statements it ran on the store's connection."""
+    seen: list[str] = []
+    store.connection.set_trace_callback(seen.append)
+    try:
+        result = action()
+    finally:
+        store.connection.set_trace_callback(None)
+    return result, [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+
+
+def test_latest_reads_a_bounded_number_of_times_whatever_the_number_of_regions(store, log, regions):
+    codes = [r.code for r in regions][:40]
+    for i, code in enumerate(codes):  # every kind of state: implied, undone, steps with and without decisions
+        store.decisions.add(code, f"M{1 + i % 8}", ("shortlisted", "replicated", "rejected")[i % 3], who=f"w{i}")
+        if i % 4 == 0:
+            store.decisions.undo(code, f"M{1 + i % 8}")
+        if i % 5 == 0:
+            log.record(code, f"M{1 + (i + 3) % 8}", "diterapkan", "2024-06-01")
+        if i % 6 == 0:
+            log.record(code, f"M{1 + i % 8}", "studi_tiru", "2024-03-01")
+    per_region = sorted((s for c in codes for s in log.latest([c])), key=lambda s: (s.region_code, s.innovation_id))
+    together, reads = _reads_of(store, lambda: log.latest(codes))
+    assert together == per_region and any(s.implied for s in together) and any(s.steps for s in together)
+    assert len(reads) == 2  # one read of the steps and one of the decisions, not one per region
+    assert len(_reads_of(store, lambda: log.latest(codes[:1]))[1]) == 2
+    many = [f"99.{n:04d}" for n in range(1000)]  # more codes than one statement may hold (900 a time)
+    assert len(_reads_of(store, lambda: log.latest(many))[1]) == 4
+    assert store.decisions.current_many(codes) == {c: store.decisions.current(c) for c in codes}
+
+
 def test_province_progress_counts_stages_a_funnel_and_median_days(store, log, regions):
     log.record(TANIMBAR, "M1", "dipilih", "2024-01-01")
     log.record(TANIMBAR, "M1", "studi_tiru", "2024-01-11")
