@@ -117,9 +117,7 @@ def peer_evidence(
     similarity = {p.code: p.similarity for p in peers}
     kept: dict[str, list[PeerOutcome]] = {}
     dropped: dict[str, list[PeerOutcome]] = {}
-    for s in states:
-        if s.region_code not in similarity or s.stage not in KEPT + DROPPED:
-            continue
+    for s in kept_or_dropped(states, similarity):
         outcome = PeerOutcome(s.region_code, names.get(s.region_code, s.region_code), s.stage,
                               similarity[s.region_code], s.reason if s.stage in DROPPED else "")
         (kept if s.stage in KEPT else dropped).setdefault(s.innovation_id, []).append(outcome)
