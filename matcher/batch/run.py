@@ -33,14 +33,15 @@ from matcher.engine.groups import GroupInfo
 from matcher.errors import ConfigError, NotFoundError
 from matcher.facade import pinned
 from matcher.recommendations.assign import Assignment, assign_visits
-from matcher.recommendations.confidence import GapFit, gap_fits
+from matcher.recommendations.confidence import GapFit
+from matcher.recommendations.inputs import RegencyInputs
 from matcher.recommendations.peers import PeerEvidence
 from matcher.recommendations.regency import (
     GapEvidence,
     Recommendation,
     RecommendOptions,
     recommend_many,
-    regency_inputs,
+    recommend_with_fits,
 )
 
 if TYPE_CHECKING:
@@ -93,18 +94,21 @@ class _Part:
                      self.fits)
 
 
-def _compute_part(matcher: Matcher, code: str, k: int, depth: int, filters: Filters | None,
+def _compute_part(matcher: Matcher, inputs: RegencyInputs, k: int, depth: int, filters: Filters | None,
                   options: RecommendOptions, part_key: str) -> dict[str, Any]:
-    top = recommend_many(matcher, [code], k, filters, options)[0]
+    """A regency's part from the inputs its key was made of: the list and its gaps' fits from one ranking
+    (``recommend_with_fits``), and the deeper pool the alternates come from."""
+    code = inputs.region_code
+    top, fits = recommend_with_fits(matcher, inputs, k, filters, options)
     deep = recommend_many(matcher, [code], depth, filters, options)[0]
     listed = {r.innovation.id for r in top}
     # collapsed: a group already listed sends no other member to the alternates
     listed_groups = {r.group.id for r in top if r.group} if options.collapse else set()
     return {"version": PART_VERSION, "fingerprint": part_key, "region_code": code,
-            "gaps": [g.to_dict() for g in matcher.gaps(code)], "top": [r.to_dict() for r in top],
+            "gaps": [g.to_dict() for g in inputs.gaps], "top": [r.to_dict() for r in top],
             "pool": [r.to_dict() for r in deep
                      if r.innovation.id not in listed and not (r.group and r.group.id in listed_groups)],
-            "fits": [asdict(f) for f in gap_fits(matcher, code, filters)]}
+            "fits": [asdict(f) for f in fits]}
 
 
 def _load_part(path: Path, part_key: str) -> dict[str, Any] | None:
@@ -230,11 +234,12 @@ def run_batch(
     loaded: list[_Part] = []
     with tqdm(total=len(codes), desc="batch", unit="regency", disable=not progress) as bar:
         for done, code in enumerate(codes, start=1):
-            part_key = _digest({**base, "region": code, **regency_inputs(matcher, code)})
+            inputs = RegencyInputs.read(matcher, code)  # read once: the part's key, and its list if computed
+            part_key = _digest({**base, "region": code, **inputs.key()})
             path = parts_dir / f"{safe_filename(code)}.json"
             data = _load_part(path, part_key)
             if data is None:
-                text = json.dumps(_compute_part(matcher, code, k, depth, filters, opts, part_key),
+                text = json.dumps(_compute_part(matcher, inputs, k, depth, filters, opts, part_key),
                                   ensure_ascii=False, sort_keys=True, indent=1) + "\n"
                 atomic_write_text(path, text)
                 data = json.loads(text)  # the very form a resumed run reads back, so both assemble alike

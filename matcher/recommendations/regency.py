@@ -230,8 +230,9 @@ def _one_per_group(matcher: Matcher, ids: list[str], must: list[int], collapse: 
 
 
 def regency_inputs(matcher: Matcher, region_code: str) -> dict[str, Any]:
-    """What of the store a regency's list depends on besides the index and the settings: its gap statements
-    and what it has already replicated. Batch parts and the service's cache key both derive from this."""
+    """What of the store a regency's list depends on besides the index and the settings, as plain JSON values:
+    ``RegencyInputs.read(matcher, region_code).key()`` (gaps, what it replicated, its peers and what they kept or
+    dropped). The service's cache key derives from this."""
     return RegencyInputs.read(matcher, region_code).key()
 
 
