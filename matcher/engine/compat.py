@@ -51,9 +51,9 @@ def _online_core(title: str, description: str) -> bool:
     heading = set(cues.found(normalize(title)))
     if any(kinds & _WITHOUT_SIGNAL for kinds in (heading, *sentences)):
         return False
-    online = sum("online" in kinds or "device" in kinds for kinds in sentences)
-    return ("online" in heading or "device" in heading or online >= 2
-            or any("device" in kinds for kinds in sentences))
+    if "online" in heading or any("device" in kinds for kinds in (heading, *sentences)):
+        return True
+    return sum("online" in kinds for kinds in sentences) >= 2
 
 
 @lru_cache(maxsize=4_096)
