@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from matcher.data.records import Innovation
 from matcher.engine.compat import caution
 from matcher.engine.cues import CueList, cue_weights, generic_words
-from matcher.engine.highlights import Noise, TermPair, TextIndex, pairs
+from matcher.engine.highlights import GapWords, Noise, TermPair, TextIndex
 from matcher.engine.text import Analysis, Analyzer, normalize
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ class Explainer:
         # a symptom may be is the innovation's own word just before (a fifth of the analysis time saved)
         self._index = lru_cache(maxsize=4_096)(lambda text: TextIndex(analyzer.analyze(text, needs=False), text))
         self._common: tuple[Generation | None, Callable[[str], bool]] = (None, lambda t: False)
-        self._gap: tuple[Analysis | None, TextIndex, str] = (None, TextIndex([]), "")
+        self._gap: tuple[Analysis, Generation, GapWords, str] | None = None  # the last query's words, worked out
 
     def _ready(self) -> Noise:
         if not hasattr(self, "noise_"):
@@ -144,10 +144,11 @@ class Explainer:
         common = self.common(generation)
         text = innovation.text
         last = self._gap  # read once: other threads may explain other queries
-        if last[0] is not analysis:  # a ranking explains k innovations for one query in a row
-            last = self._gap = (analysis, TextIndex(analysis), " ".join(tok.norm for tok, _ in analysis))
-        _, gap, gap_text = last
-        found = pairs(gap, self._index(text), noise, self.phrase_terms_, common, self.synonyms)
+        if last is None or last[0] is not analysis or last[1] is not generation:  # k innovations in a row
+            words = GapWords(analysis, noise, self.phrase_terms_, common)
+            last = self._gap = (analysis, generation, words, " ".join(tok.norm for tok, _ in analysis))
+        _, _, gap, gap_text = last
+        found = gap.pairs(self._index(text), self.synonyms)
         telling = {t: w for t, w in weights.items() if t not in noise.terms and not common(t)}
         sentence = best_sentence(innovation.description, telling, self._term_set)
         return Explanation([p.gap for p in found], found, sentence, caution(gap_text, innovation))
