@@ -31,6 +31,12 @@ SECTORS_FILE = "sectors.npz"
 BLOCK_VALUES = 2**17
 
 
+def is_identity(positions: np.ndarray, n: int) -> bool:
+    """Whether ``positions`` is 0, 1, ..., n - 1: an array indexed by them is already in that order, and the
+    per-query reordering of n values can be skipped."""
+    return len(positions) == n and bool(np.array_equal(positions, np.arange(n)))
+
+
 @dataclass
 class Generation:
     """Everything a query ranks against. Positions are catalogue positions (``catalog.innovations[p]``)."""
@@ -64,8 +70,7 @@ class Generation:
         if analyzer is not None and stems.exists():
             analyzer.load_cache(stems)
         loaded = cls(folder.name, manifest, catalog, vectors, lexical, lexical_pos, stats["mean"], stats["cov"])
-        loaded.lexical_in_order = len(lexical) == len(lexical_pos) and bool(
-            np.array_equal(lexical_pos, np.arange(len(lexical_pos))))
+        loaded.lexical_in_order = is_identity(lexical_pos, len(lexical))
         if (folder / SECTORS_FILE).exists():
             loaded.sectors = SectorModel.load(folder / SECTORS_FILE)
             column = {s: i for i, s in enumerate(loaded.sectors.classes_)}
@@ -86,7 +91,7 @@ class Generation:
         self.matrix, ids = exact
         order = np.argsort(ids)
         self.matrix_rows = rows = order[np.searchsorted(ids, self.catalog.rids, sorter=order)]
-        self.rows_in_order = len(ids) == len(rows) and bool(np.array_equal(rows, np.arange(len(rows))))
+        self.rows_in_order = is_identity(rows, len(ids))
 
     def lexical_scores(self, terms: Sequence[str]) -> np.ndarray:
         """BM25 of every catalogue position for a query's terms: float32, (len(catalog),). The lexical index

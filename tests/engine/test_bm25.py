@@ -69,24 +69,6 @@ def test_scores_match_bm25s_lucene(n, n_vocab, seed):
     assert index.idf("unknown") == 0.0
 
 
-def test_scores_are_the_bits_of_the_sparse_product():
-    """``scores`` sums the query's postings itself; it must give, to the bit, what the sparse product of the
-    query's columns gave (rankings and fused scores depend on the last bit of ties)."""
-    rng = np.random.default_rng(11)
-    terms = _corpus(rng, 3000, 400)
-    index = LexicalIndex().build(np.arange(3000), terms)
-    queries = _queries(rng, terms, count=60)
-    assert any(len(set(q)) < len(q) for q in queries)  # repeated terms are among them
-    for q in queries:
-        known = [index.vocab_[t] for t in q if t in index.vocab_]
-        if not known:
-            assert not index.scores(q).any()
-            continue
-        cols, repeats = np.unique(known, return_counts=True)
-        want = np.asarray(index.matrix_[:, cols] @ repeats.astype(np.float32), dtype=np.float32)
-        assert np.array_equal(index.scores(q), want), q
-
-
 @pytest.mark.parametrize("k1,b", [(0.9, 0.4), (2.0, 1.0), (1.2, 0.0)])
 def test_parameters_match_bm25s(k1, b):
     rng = np.random.default_rng(5)
