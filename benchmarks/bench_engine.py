@@ -253,7 +253,7 @@ def rank_stages(matcher: Matcher, gap: Gap, k: int) -> dict[str, float]:
     t2 = t()
     analysis = matcher.analyzer.analyze(gap.text)
     terms = [x for _, ts in analysis for x in ts]
-    state.lexical.scores(terms)[state.lexical_pos]
+    state.lexical_scores(terms)
     t3 = t()
     allowed = cat.mask(Filters().with_excluded(regions=[gap.region_code]))
     depth = min(matcher.settings.candidates, int(allowed.sum()) if allowed is not None else len(cat))

@@ -1,7 +1,10 @@
 """matcher at national scale: 10k and 100k innovations, all 514 regencies with 3 gap statements each.
 
     python benchmarks/bench_scale.py [--sizes 10000,100000] [--seed 13] [--queries 200] [--naive-queries 20]
-                                     [--requests 600] [--json OUT]
+                                     [--requests 600] [--match-only] [--json OUT]
+
+``--match-only`` builds the same store and measures ``match`` alone (its stages too), in minutes instead of
+the full run's twenty; it writes ``scale-<N>-match.json``, which the summary does not read.
 
 Per size it prints one table and writes JSON (``benchmarks/results/scale-<N>.json``). The corpora are made
 deterministically from ``--seed`` by recombining sentences of the bundled corpus (innovation sentences into
@@ -253,12 +256,41 @@ def run_size(n: int, args: argparse.Namespace, tmp: Path, encoder: Encoder, regi
     }
 
 
-# ---- report -------------------------------------------------------------------------------------------------
-def rows(r: dict[str, Any], rates: dict[str, Any]) -> list[Row]:
-    def lat(s: dict[str, float]) -> str:
-        return f"p50 {s['p50_ms']:.1f} · p99 {s['p99_ms']:.1f} ms"
+def run_match_only(n: int, args: argparse.Namespace, tmp: Path, encoder: Encoder, regions: Regions,
+                   bundled: tuple[list[Innovation], list[Gap]], pools: tuple[SentenceVectors, SentenceVectors]
+                   ) -> dict[str, Any]:
+    """The store of :func:`run_size`, then warm ``match`` only: what to rerun after a change to the ranking path."""
+    home = tmp / f"home-{n}"
+    innovations, gaps = bundled
+    corpus = make_corpus(n, args.seed, innovations, gaps, regions, *pools)
+    inv_file, gap_file = write_corpus(corpus, tmp / f"corpus-{n}")
+    matcher = Matcher(Settings(home=home), encoder=encoder, regions=regions)
+    seed_cache(matcher, corpus)
+    build = run_child([sys.executable, "-m", "matcher.cli", "index", "--innovations", str(inv_file),
+                       "--gaps", str(gap_file)], {**os.environ, "MATCHER_HOME": str(home)})
+    matcher.match_many([g.text for g in gaps])  # caches the query vectors of the 'cached' rounds
+    return {"innovations": n, "build": build, "match": bench_match(matcher, gaps, args.queries)}
 
-    b, m, st = r["build"], r["match"], r["match"]["stages"]
+
+# ---- report -------------------------------------------------------------------------------------------------
+def lat(s: dict[str, float]) -> str:
+    return f"p50 {s['p50_ms']:.1f} · p99 {s['p99_ms']:.1f} ms"
+
+
+def match_rows(m: dict[str, Any]) -> list[Row]:
+    """The ``match`` lines: everything but the query embedding, a new free text, and each stage."""
+    st = m["stages"]
+    return [
+        ("match, all but query embedding", lat(m["cached"]), f"target p99 <= 15 ms; {m['queries']} queries"),
+        ("match, new free text", lat(m["new_text"]),
+         f"target p99 <= query embedding p99 ({st['query_embedding']['p99_ms']:.1f}) + 20 ms"),
+        *((f"  stage {name}", lat(s), "") for name, s in st.items()),
+    ]
+
+
+def rows(r: dict[str, Any], rates: dict[str, Any]) -> list[Row]:
+
+    b, m = r["build"], r["match"]
     out: list[Row] = [
         ("bare encoder, passages", f"{rates['bare_texts_per_s']:.1f} texts/s", f"{rates['texts']} new texts"),
         ("pipeline, same texts", f"{rates['pipeline_texts_per_s']:.1f} texts/s",
@@ -273,11 +305,8 @@ def rows(r: dict[str, Any], rates: dict[str, Any]) -> list[Row]:
          f"embedded {r['reindex_1pct']['embedded']} (expected {r['reindex_1pct']['expected_embedded']}); "
          f"{r['reindex_1pct']['fraction_of_full_build']:.1%} of the full build (target <= 5%)"),
         ("one innovation edited", lat(r["single_update"]), "index(replace=False), 1 text embedded"),
-        ("match, all but query embedding", lat(m["cached"]), f"target p99 <= 15 ms; {m['queries']} queries"),
-        ("match, new free text", lat(m["new_text"]),
-         f"target p99 <= query embedding p99 ({st['query_embedding']['p99_ms']:.1f}) + 20 ms"),
     ]
-    out += [(f"  stage {name}", lat(s), "") for name, s in st.items()]
+    out += match_rows(m)
     ra = r["recommend_all"]
     out += [
         ("recommendations, all regencies", f"{ra['seconds']:.1f} s",
@@ -306,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate-sample", type=int, default=200, help="new texts for the encoder throughput")
     parser.add_argument("--requests", type=int, default=600, help="service requests per concurrency level")
     parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--match-only", action="store_true", help="build the store, then measure match alone")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="matcher-bench-scale-") as tmp_name:
@@ -319,6 +349,15 @@ def main(argv: list[str] | None = None) -> int:
         print("embedding every distinct bundled sentence once ...", flush=True)
         passages = SentenceVectors(encoder, [s for i in innovations for s in split_sentences(i.description)], PASSAGE)
         queries = SentenceVectors(encoder, [s for g in gaps for s in split_sentences(g.text)], QUERY)
+        if args.match_only:
+            for n in args.sizes:
+                result = run_match_only(n, args, tmp, encoder, regions, (innovations, gaps), (passages, queries))
+                wall, own = time.perf_counter() - started, own_cpu_s() - own_start
+                facts = {**machine_facts(), "wall_s": wall, "other_cpu_s": max(0.0, cpu_busy_s() - busy_start - own)}
+                print_table(f"match at {n} innovations · other processes used {facts['other_cpu_s'] / wall:.2f} CPUs",
+                            match_rows(result["match"]))
+                write_result(RESULTS / f"scale-{n}-match.json", {"machine": facts, **result})
+            return 0
         sample = make_corpus(args.rate_sample, args.seed + 1, innovations, gaps, regions, passages, queries)
         rates = embedding_rates(encoder, settings, regions, sample.innovations, tmp / "rates")
         _, q_s = timed(lambda: encoder.encode_queries([g.text for g in sample.gaps[:100]]))
@@ -331,11 +370,14 @@ def main(argv: list[str] | None = None) -> int:
             result = {"machine": facts, "embedding_rates": rates, **result}
             print_table(f"matcher at {n} innovations · {facts['cpus_usable']} CPUs · {facts['cpu_model']} · "
                         f"other processes used {facts['other_cpu_s'] / wall:.2f} CPUs", rows(result, rates))
-            out = RESULTS / f"scale-{n}.json"
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-            print(f"wrote {out}", flush=True)
+            write_result(RESULTS / f"scale-{n}.json", result)
     return 0
+
+
+def write_result(out: Path, result: dict[str, Any]) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(f"wrote {out}", flush=True)
 
 
 if __name__ == "__main__":

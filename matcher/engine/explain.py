@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from matcher.data.records import Innovation
 from matcher.engine.compat import caution
 from matcher.engine.cues import CueList, cue_weights, generic_words
-from matcher.engine.highlights import Noise, TermPair, TextIndex, pairs
+from matcher.engine.highlights import GapWords, Noise, TermPair, TextIndex
 from matcher.engine.text import Analysis, Analyzer, normalize
 
 if TYPE_CHECKING:
@@ -53,10 +53,23 @@ def best_sentence(
     (:func:`cue_factor`: what the innovation does and achieved above the origin's problem); among sentences
     sharing nothing, the one with the highest factor, the first on ties. ``cues`` default: the shipped ones."""
     cues = sentence_cues() if cues is None else cues
+    return best_of(sentence_parts(text, analyse, cues), term_weights)
+
+
+Sentence = tuple[str, float, Collection[str]]  # a sentence, its cue factor and its terms
+
+
+def sentence_parts(text: str, analyse: Callable[[str], Collection[str]], cues: CueList[float]) -> tuple[Sentence, ...]:
+    """Each sentence of ``text`` with what :func:`best_sentence` weighs in it that does not depend on the query;
+    an explainer keeps them per description, since one innovation is explained for many gaps."""
+    return tuple((sentence, cue_factor(sentence, cues), analyse(sentence)) for sentence in split_sentences(text))
+
+
+def best_of(sentences: Iterable[Sentence], term_weights: dict[str, float]) -> str:
+    """:func:`best_sentence` over sentences already split and weighed (:func:`sentence_parts`)."""
     best, best_key = "", (-1.0, -1.0)
-    for sentence in split_sentences(text):
-        factor = cue_factor(sentence, cues)
-        key = (factor * sum(term_weights.get(t, 0.0) for t in set(analyse(sentence))), factor)
+    for sentence, factor, terms in sentences:
+        key = (factor * sum(term_weights.get(t, 0.0) for t in set(terms)), factor)
         if key > best_key:
             best, best_key = sentence, key
     return best
@@ -105,8 +118,9 @@ class Explainer:
         # an innovation's words, without the needs its symptoms imply: a TextIndex skips those, and the abbreviation
         # a symptom may be is the innovation's own word just before (a fifth of the analysis time saved)
         self._index = lru_cache(maxsize=4_096)(lambda text: TextIndex(analyzer.analyze(text, needs=False), text))
+        self._sentences = lru_cache(maxsize=4_096)(lambda text: sentence_parts(text, self._term_set, sentence_cues()))
         self._common: tuple[Generation | None, Callable[[str], bool]] = (None, lambda t: False)
-        self._gap: tuple[Analysis | None, TextIndex, str] = (None, TextIndex([]), "")
+        self._gap: tuple[Analysis, Generation, GapWords, str] | None = None  # the last query's words, worked out
 
     def _ready(self) -> Noise:
         if not hasattr(self, "noise_"):
@@ -144,10 +158,11 @@ class Explainer:
         common = self.common(generation)
         text = innovation.text
         last = self._gap  # read once: other threads may explain other queries
-        if last[0] is not analysis:  # a ranking explains k innovations for one query in a row
-            last = self._gap = (analysis, TextIndex(analysis), " ".join(tok.norm for tok, _ in analysis))
-        _, gap, gap_text = last
-        found = pairs(gap, self._index(text), noise, self.phrase_terms_, common, self.synonyms)
+        if last is None or last[0] is not analysis or last[1] is not generation:  # k innovations in a row
+            words = GapWords(analysis, noise, self.phrase_terms_, common)
+            last = self._gap = (analysis, generation, words, " ".join(tok.norm for tok, _ in analysis))
+        _, _, gap, gap_text = last
+        found = gap.pairs(self._index(text), self.synonyms)
         telling = {t: w for t, w in weights.items() if t not in noise.terms and not common(t)}
-        sentence = best_sentence(innovation.description, telling, self._term_set)
+        sentence = best_of(self._sentences(innovation.description), telling)
         return Explanation([p.gap for p in found], found, sentence, caution(gap_text, innovation))

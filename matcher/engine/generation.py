@@ -8,6 +8,7 @@ holds is the store's business, handed in as a :class:`~matcher.engine.catalog.Ca
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,12 @@ SECTORS_FILE = "sectors.npz"
 BLOCK_VALUES = 2**17
 
 
+def is_identity(positions: np.ndarray, n: int) -> bool:
+    """Whether ``positions`` is 0, 1, ..., n - 1: an array indexed by them is already in that order, and the
+    per-query reordering of n values can be skipped."""
+    return len(positions) == n and bool(np.array_equal(positions, np.arange(n)))
+
+
 @dataclass
 class Generation:
     """Everything a query ranks against. Positions are catalogue positions (``catalog.innovations[p]``)."""
@@ -49,6 +56,7 @@ class Generation:
     sector_column: np.ndarray | None = None  # catalogue position -> column of the sector model (-1: none)
     ranker: RankerModel | None = None  # the learned ranker stored with this generation
     groups: CatalogGroups | None = None  # near-duplicate groups, when the generation has them
+    lexical_in_order: bool = False  # ``lexical_pos`` is 0, 1, 2, ...: BM25 scores come in catalogue order
 
     @classmethod
     def load(cls, folder: Path, catalog: Catalog, nprobe: int, analyzer: Analyzer | None = None) -> Generation:
@@ -62,6 +70,7 @@ class Generation:
         if analyzer is not None and stems.exists():
             analyzer.load_cache(stems)
         loaded = cls(folder.name, manifest, catalog, vectors, lexical, lexical_pos, stats["mean"], stats["cov"])
+        loaded.lexical_in_order = is_identity(lexical_pos, len(lexical))
         if (folder / SECTORS_FILE).exists():
             loaded.sectors = SectorModel.load(folder / SECTORS_FILE)
             column = {s: i for i, s in enumerate(loaded.sectors.classes_)}
@@ -82,7 +91,14 @@ class Generation:
         self.matrix, ids = exact
         order = np.argsort(ids)
         self.matrix_rows = rows = order[np.searchsorted(ids, self.catalog.rids, sorter=order)]
-        self.rows_in_order = len(ids) == len(rows) and bool(np.array_equal(rows, np.arange(len(rows))))
+        self.rows_in_order = is_identity(rows, len(ids))
+
+    def lexical_scores(self, terms: Sequence[str]) -> np.ndarray:
+        """BM25 of every catalogue position for a query's terms: float32, (len(catalog),). The lexical index
+        usually holds the innovations in catalogue order; then its scores are returned as they are, without
+        reordering 100k floats per query."""
+        scores = self.lexical.scores(terms)
+        return scores if self.lexical_in_order else scores[self.lexical_pos]
 
     @property
     def exact(self) -> bool:

@@ -16,7 +16,7 @@ from typing import Literal
 from matcher.engine.lexicon import ACRONYMS, ALIASES, NEGATIONS, SHORT_FORMS, STOPWORDS, UNITS
 from matcher.engine.text import Analysis, Need, Token, normalize
 
-__all__ = ["Noise", "TermPair", "TextIndex", "pairs"]
+__all__ = ["GapWords", "Noise", "TermPair", "TextIndex", "pairs"]
 
 PairKind = Literal["same", "stem", "abbreviation", "synonym"]
 
@@ -90,6 +90,7 @@ class TextIndex:
         self.written: dict[str, int] = {}  # term -> first token that writes it
         self.stream: list[tuple[str, int]] = []  # (term, token index) of written terms, in text order
         self.at: dict[str, list[int]] = {}  # term -> its positions in the stream
+        self.acronyms = [i for i, tok in enumerate(self.tokens) if _is_acronym(tok.norm)]  # tokens that may abbreviate
         for i, (tok, terms) in enumerate(analysis):
             if isinstance(tok, Need):  # implied needs are not written words: nothing is found in them
                 continue
@@ -157,33 +158,74 @@ def pairs(
     to terms that mean the same (a thesaurus). Besides the gap's own words, a phrase of the gap that spells out
     an abbreviation the innovation writes is paired with it ("penyakit tidak menular" <-> "PTM").
     """
-    gap = query if isinstance(query, TextIndex) else TextIndex(query)
-    found: list[tuple[int, TermPair]] = []
-    covered: set[int] = set()  # gap tokens inside a spelled-out phrase
-    for j, tok in enumerate(inv.tokens):
-        if not _is_acronym(tok.norm) or tok.norm in noise.words or _key(tok.norm) in _covered_keys(found):
-            continue
-        for sense in _sense_terms(tok.norm, phrase_terms):
-            span = gap.phrase(sense) if len(sense) > 1 else None
-            if span is not None and not covered.intersection(range(span[0], span[1] + 1)):
-                covered.update(range(span[0], span[1] + 1))
-                found.append((span[0], TermPair(gap.surface(span), inv.tokens[j].surface, "abbreviation")))
-                break
-    seen: set[tuple[str, ...]] = set()  # a word is shown once, whatever its form ("pulau", "pulau-pulau")
-    for i, (tok, terms) in enumerate(gap.analysis):
-        key = tuple(_written_terms(tok.norm, terms))
-        if isinstance(tok, Need):  # a symptom: shown only through a need word the innovation writes
-            pair = _need_pair(tok, terms, inv, noise, common)
-            if pair is not None and pair.innovation.lower() not in {p.innovation.lower() for _, p in found}:
-                found.append((i, pair))
-            continue
-        if i in covered or key in seen or not noise.shows(tok, terms, common):
-            continue
-        pair = _pair(tok, terms, inv, phrase_terms, synonyms or {})
-        if pair is not None:
-            seen.add(key)
-            found.append((i, pair))
-    return [p for _, p in sorted(found, key=lambda f: f[0])]
+    return GapWords(query, noise, phrase_terms, common).pairs(inv, synonyms)
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """A gap token that may be shown, with what finding it in an innovation needs: ``own``, the terms it writes;
+    ``named``, those that are abbreviations; ``senses`` (abbreviation-like tokens only), its spelled-out senses;
+    ``wanted`` (a symptom only), the need terms that may pair it."""
+
+    at: int
+    tok: Token
+    own: list[str]
+    named: list[str]
+    senses: list[Sequence[str]] | None
+    wanted: list[str] | None = None
+
+
+class GapWords:
+    """The words of one gap that may be shown, worked out once for the query: which tokens are noise, what
+    each writes, the senses of its abbreviations. Why: a ranking explains k innovations for one gap, and this
+    part of :func:`pairs` does not depend on the innovation (it was most of the explanation time)."""
+
+    def __init__(self, query: Analysis | TextIndex, noise: Noise, phrase_terms: Callable[[str], Sequence[str]],
+                 common: Callable[[str], bool] = lambda t: False):
+        self.index = query if isinstance(query, TextIndex) else TextIndex(query)
+        self.noise, self.phrase_terms = noise, phrase_terms
+        self.words: list[_Word] = []  # in gap order
+        for i, (tok, terms) in enumerate(self.index.analysis):
+            own = _written_terms(tok.norm, terms)
+            if isinstance(tok, Need):  # a symptom: shown only through a need word the innovation writes
+                mine = set(own) | set(tok.norm.split())
+                wanted = [t for t in terms if t not in mine and t not in noise.words and not common(t)]
+                self.words.append(_Word(i, tok, own, [], None, wanted))
+            elif noise.shows(tok, terms, common):
+                named = _named(own)
+                spelled = named or _is_acronym(tok.norm) or (tok.norm in SHORT_FORMS and len(terms) > 1)
+                self.words.append(_Word(i, tok, own, named, _sense_terms(tok.norm, phrase_terms) if spelled else None))
+
+    def pairs(self, inv: TextIndex, synonyms: Mapping[str, Collection[str]] | None = None) -> list[TermPair]:
+        """:func:`pairs` of this gap with the innovation ``inv``."""
+        gap, noise = self.index, self.noise
+        found: list[tuple[int, TermPair]] = []
+        covered: set[int] = set()  # gap tokens inside a spelled-out phrase
+        for j in inv.acronyms:
+            tok = inv.tokens[j]
+            if tok.norm in noise.words or _key(tok.norm) in _covered_keys(found):
+                continue
+            for sense in _sense_terms(tok.norm, self.phrase_terms):
+                span = gap.phrase(sense) if len(sense) > 1 else None
+                if span is not None and not covered.intersection(range(span[0], span[1] + 1)):
+                    covered.update(range(span[0], span[1] + 1))
+                    found.append((span[0], TermPair(gap.surface(span), tok.surface, "abbreviation")))
+                    break
+        seen: set[tuple[str, ...]] = set()  # a word is shown once, whatever its form ("pulau", "pulau-pulau")
+        for word in self.words:
+            if word.wanted is not None:
+                pair = _need_pair(word, inv)
+                if pair is not None and pair.innovation.lower() not in {p.innovation.lower() for _, p in found}:
+                    found.append((word.at, pair))
+                continue
+            key = tuple(word.own)
+            if word.at in covered or key in seen:
+                continue
+            pair = _pair(word, inv, synonyms or {})
+            if pair is not None:
+                seen.add(key)
+                found.append((word.at, pair))
+        return [p for _, p in sorted(found, key=lambda f: f[0])]
 
 
 def _covered_keys(found: list[tuple[int, TermPair]]) -> set[str]:
@@ -191,15 +233,13 @@ def _covered_keys(found: list[tuple[int, TermPair]]) -> set[str]:
     return {_key(normalize(p.innovation)) for _, p in found}
 
 
-def _pair(tok: Token, terms: Sequence[str], inv: TextIndex, phrase_terms: Callable[[str], Sequence[str]],
-          synonyms: Mapping[str, Collection[str]]) -> TermPair | None:
-    own = _written_terms(tok.norm, terms)
-    named = _named(own)
-    if named or _is_acronym(tok.norm) or (tok.norm in SHORT_FORMS and len(terms) > 1):
-        for t in named:  # the abbreviation's letters (or a variant spelling)
+def _pair(word: _Word, inv: TextIndex, synonyms: Mapping[str, Collection[str]]) -> TermPair | None:
+    tok, own = word.tok, word.own
+    if word.senses is not None:
+        for t in word.named:  # the abbreviation's letters (or a variant spelling)
             if t in inv.written:
                 return _made(tok, inv.word(inv.written[t]), "abbreviation")
-        for sense in _sense_terms(tok.norm, phrase_terms):  # one of its senses spelled out
+        for sense in word.senses:  # one of its senses spelled out
             span = inv.phrase(sense)
             if span is not None:
                 return TermPair(tok.surface, inv.surface(span), "abbreviation")
@@ -214,15 +254,12 @@ def _pair(tok: Token, terms: Sequence[str], inv: TextIndex, phrase_terms: Callab
     return None
 
 
-def _need_pair(tok: Need, terms: Sequence[str], inv: TextIndex, noise: Noise,
-               common: Callable[[str], bool]) -> TermPair | None:
+def _need_pair(word: _Word, inv: TextIndex) -> TermPair | None:
     """"symptom ↔ need word" when the innovation writes one of the needs the symptom points to (not one of the
-    symptom's own words, and no noise)."""
-    own = set(_written_terms(tok.norm, terms)) | set(tok.norm.split())
-    for t in terms:
-        if t in own or t in noise.words or common(t) or t not in inv.written:
-            continue
-        return TermPair(tok.surface, inv.word(inv.written[t]), "synonym")
+    symptom's own words, and no noise: ``word.wanted``)."""
+    for t in word.wanted or ():
+        if t in inv.written:
+            return TermPair(word.tok.surface, inv.word(inv.written[t]), "synonym")
     return None
 
 

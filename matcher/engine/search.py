@@ -142,12 +142,12 @@ class Searcher:
         if region_code:
             f = f.with_excluded(regions=[region_code])
         allowed = cat.mask(f)
-        n_allowed = len(cat) if allowed is None else int(allowed.sum())
+        n_allowed = len(cat) if allowed is None else int(np.count_nonzero(allowed))
         if n_allowed == 0:
             return None
         depth = min(self.depth(k), n_allowed)
         analysis = self.analyze(text, sector)
-        lex_all = generation.lexical.scores([t for _, ts in analysis for t in ts])[generation.lexical_pos]
+        lex_all = generation.lexical_scores([t for _, ts in analysis for t in ts])
         positions = self._candidates(generation, qvec, lex_all, dense_all, allowed, depth, n_allowed, channels)
         dense = dense_all[positions] if dense_all is not None else generation.vectors_at(positions) @ qvec
         values = {"dense": dense, "lexical": lex_all[positions], **_sector_values(generation, qvec, positions, sector)}
@@ -193,6 +193,6 @@ def _sector_values(generation: Generation, qvec: np.ndarray, positions: np.ndarr
 
 def _top(scores: np.ndarray, allowed: np.ndarray | None, depth: int) -> list[int]:
     """Positions of the ``depth`` highest allowed scores (in no particular order)."""
-    masked = scores if allowed is None else np.where(allowed, scores, -np.inf)
-    top = np.argpartition(-masked, depth - 1)[:depth]
-    return [int(p) for p in top if np.isfinite(masked[p])]
+    negated = -scores if allowed is None else np.where(allowed, -scores, np.inf)  # bit for bit -(masked scores)
+    top = np.argpartition(negated, depth - 1)[:depth]
+    return top[np.isfinite(negated[top])].tolist()

@@ -69,6 +69,27 @@ def test_scores_match_bm25s_lucene(n, n_vocab, seed):
     assert index.idf("unknown") == 0.0
 
 
+@pytest.mark.parametrize("n,n_vocab,seed", [(1, 5, 0), (400, 300, 3), (3000, 400, 11)])
+def test_scores_are_the_bits_of_the_sparse_product(n, n_vocab, seed):
+    """``scores`` runs SciPy's kernel on each query column's postings in place; it must give, to the bit, the
+    sparse product of the query's columns (rankings and fused scores depend on the last bit of ties)."""
+    rng = np.random.default_rng(seed)
+    terms = _corpus(rng, n, n_vocab)
+    terms[0] = terms[0] or ["t0", "t1"]
+    index = LexicalIndex().build(np.arange(n), terms)
+    queries = _queries(rng, terms, count=60)
+    assert any(len(set(q)) < len(q) for q in queries)  # repeated terms are among them
+    for q in queries:
+        known = [index.vocab_[t] for t in q if t in index.vocab_]
+        if not known:
+            assert not index.scores(q).any()
+            continue
+        cols, repeats = np.unique(known, return_counts=True)
+        want = np.asarray(index.matrix_[:, cols] @ repeats.astype(np.float32), dtype=np.float32)
+        got = index.scores(q)
+        assert got.dtype == np.float32 and np.array_equal(got, want), q
+
+
 @pytest.mark.parametrize("k1,b", [(0.9, 0.4), (2.0, 1.0), (1.2, 0.0)])
 def test_parameters_match_bm25s(k1, b):
     rng = np.random.default_rng(5)

@@ -15,7 +15,7 @@ from matcher.data.records import Innovation
 from matcher.engine.bm25 import LexicalIndex
 from matcher.engine.cues import CueList, generic_words
 from matcher.engine.explain import Explainer, best_sentence, cue_factor, sentence_cues, split_sentences
-from matcher.engine.highlights import Noise, TermPair, TextIndex, pairs
+from matcher.engine.highlights import GapWords, Noise, TermPair, TextIndex, pairs
 from matcher.engine.lexicon import ACRONYMS, ALIASES, NEGATIONS, SHORT_FORMS, STOPWORDS
 from matcher.engine.text import Analyzer, Need, normalize
 
@@ -218,6 +218,40 @@ def test_an_innovation_is_paired_the_same_without_the_needs_its_symptoms_imply(b
         assert pairs(gap_index, TextIndex(ANALYZER.analyze(text, needs=False), text), NOISE, PLAIN.terms) == \
             pairs(gap_index, TextIndex(full, text), NOISE, PLAIN.terms), (gap, text)
     assert with_needs > 50 and any(isinstance(t, Need) and t.norm == "dbd" for t, _ in ANALYZER.analyze(cases[-1][1]))
+
+
+def test_a_gaps_words_worked_out_once_pair_every_innovation_as_fresh_ones_do(bundled):
+    """A ranking works the gap's showable words out once (GapWords) and pairs its k innovations with them: each
+    innovation gets the pairs of a fresh GapWords, whatever came before it."""
+    innovations, gaps, _ = bundled
+    indexes = [TextIndex(ANALYZER.analyze(i.text, needs=False), i.text) for i in innovations[:40]]
+    shown = 0
+    for gap in gaps[:25]:
+        words = GapWords(ANALYZER.analyze(gap.text), NOISE, PLAIN.terms)
+        fresh = [GapWords(ANALYZER.analyze(gap.text), NOISE, PLAIN.terms).pairs(x) for x in indexes]
+        assert [words.pairs(x) for x in reversed(indexes)] == fresh[::-1], gap.text
+        shown += sum(map(len, fresh))
+    assert shown > 50
+
+
+def test_the_explainer_quotes_the_best_sentence_whether_or_not_it_weighed_the_description_before(bundled):
+    """The explainer keeps each description's sentences with their cue factors and terms; the sentence it quotes
+    is :func:`best_sentence`'s, for the first gap and for every later one."""
+    innovations, gaps, _ = bundled
+    index = LexicalIndex().build(range(len(innovations)), ANALYZER.terms_many([i.text for i in innovations]))
+
+    class Catalogue:  # what the explainer reads of a generation
+        lexical = index
+
+    explainer, generation = Explainer(ANALYZER), Catalogue()
+    noise, common = explainer._ready(), explainer.common(generation)  # type: ignore[arg-type]
+    for gap in gaps[:12]:
+        analysis = ANALYZER.analyze(gap.text)
+        weights = Explainer.weights(generation, analysis)  # type: ignore[arg-type]
+        telling = {t: w for t, w in weights.items() if t not in noise.terms and not common(t)}
+        for inv in innovations[:30]:
+            why = explainer.explain(generation, analysis, inv, weights)  # type: ignore[arg-type]
+            assert why.best_sentence == best_sentence(inv.description, telling, ANALYZER.terms), (gap.id, inv.id)
 
 
 # --- the explainer on a real index ---------------------------------------------------------------------------
