@@ -17,7 +17,11 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse import _sparsetools  # the sparse product's kernel, used on slices (see ``scores``)
+
+try:  # the sparse product's own kernel, run on slices (see ``scores``); private, so its absence is survived
+    from scipy.sparse import _sparsetools
+except ImportError:  # pragma: no cover - a SciPy that moved it: the plain sparse product, same scores
+    _sparsetools = None
 
 from matcher.errors import StoreError
 
@@ -150,6 +154,8 @@ class LexicalIndex:
         cols, repeats = np.unique(known, return_counts=True)
         # ``matrix_[:, cols] @ repeats``, without copying the query's postings (470k at 100k innovations) into a
         # new matrix first: SciPy's own kernel on each column's slice, in the same order, so the same bits
+        if _sparsetools is None:  # pragma: no cover
+            return np.asarray(self.matrix_[:, cols] @ repeats.astype(np.float32), dtype=np.float32)
         m, out = self.matrix_, np.zeros(len(self), dtype=np.float32)
         for col, times in zip(cols.tolist(), repeats.astype(np.float32), strict=True):
             a, b = int(m.indptr[col]), int(m.indptr[col + 1])
