@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,6 @@ class Generation:
     sector_column: np.ndarray | None = None  # catalogue position -> column of the sector model (-1: none)
     ranker: RankerModel | None = None  # the learned ranker stored with this generation
     groups: CatalogGroups | None = None  # near-duplicate groups, when the generation has them
-    lexical_in_order: bool = False  # ``lexical_pos`` is 0, 1, 2, ...: BM25 scores come in catalogue order
 
     @classmethod
     def load(cls, folder: Path, catalog: Catalog, nprobe: int, analyzer: Analyzer | None = None) -> Generation:
@@ -70,7 +70,6 @@ class Generation:
         if analyzer is not None and stems.exists():
             analyzer.load_cache(stems)
         loaded = cls(folder.name, manifest, catalog, vectors, lexical, lexical_pos, stats["mean"], stats["cov"])
-        loaded.lexical_in_order = is_identity(lexical_pos, len(lexical))
         if (folder / SECTORS_FILE).exists():
             loaded.sectors = SectorModel.load(folder / SECTORS_FILE)
             column = {s: i for i, s in enumerate(loaded.sectors.classes_)}
@@ -92,6 +91,11 @@ class Generation:
         order = np.argsort(ids)
         self.matrix_rows = rows = order[np.searchsorted(ids, self.catalog.rids, sorter=order)]
         self.rows_in_order = is_identity(rows, len(ids))
+
+    @cached_property
+    def lexical_in_order(self) -> bool:
+        """``lexical_pos`` is 0, 1, 2, ... over the whole lexical index: BM25 scores come in catalogue order."""
+        return is_identity(self.lexical_pos, len(self.lexical))
 
     def lexical_scores(self, terms: Sequence[str]) -> np.ndarray:
         """BM25 of every catalogue position for a query's terms: float32, (len(catalog),). The lexical index
