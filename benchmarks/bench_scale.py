@@ -205,21 +205,29 @@ def bench_service_at_scale(home: Path, codes: Sequence[str], requests: int, port
 
 
 # ---- one size -----------------------------------------------------------------------------------------------
+def build_store(n: int, args: argparse.Namespace, tmp: Path, encoder: Encoder, regions: Regions,
+                bundled: tuple[list[Innovation], list[Gap]], pools: tuple[SentenceVectors, SentenceVectors]
+                ) -> tuple[ScaleCorpus, Matcher, dict[str, Any], dict[str, float]]:
+    """The size-``n`` corpus, its vectors put in the store's cache, then ``matcher index`` in a subprocess: the
+    corpus, a matcher on the store, the build's measurements and how long making and seeding the corpus took."""
+    home = tmp / f"home-{n}"
+    innovations, gaps = bundled
+    corpus, gen_s = timed(lambda: make_corpus(n, args.seed, innovations, gaps, regions, *pools))
+    inv_file, gap_file = write_corpus(corpus, tmp / f"corpus-{n}")
+    matcher = Matcher(Settings(home=home), encoder=encoder, regions=regions)
+    _, seed_s = timed(lambda: seed_cache(matcher, corpus))
+    print(f"{n}: corpus made in {gen_s:.1f} s, cache seeded in {seed_s:.1f} s; building ...", flush=True)
+    build = run_child([sys.executable, "-m", "matcher.cli", "index", "--innovations", str(inv_file),
+                       "--gaps", str(gap_file)], {**os.environ, "MATCHER_HOME": str(home)})
+    return corpus, matcher, build, {"corpus_made_s": gen_s, "cache_seeded_s": seed_s}
+
+
 def run_size(n: int, args: argparse.Namespace, tmp: Path, encoder: Encoder, regions: Regions,
              bundled: tuple[list[Innovation], list[Gap]], pools: tuple[SentenceVectors, SentenceVectors],
              rates: dict[str, Any]) -> dict[str, Any]:
     home = tmp / f"home-{n}"
-    settings = Settings(home=home)
-    innovations, gaps = bundled
-    corpus, gen_s = timed(lambda: make_corpus(n, args.seed, innovations, gaps, regions, *pools))
-    inv_file, gap_file = write_corpus(corpus, tmp / f"corpus-{n}")
-    matcher = Matcher(settings, encoder=encoder, regions=regions)
-    _, seed_s = timed(lambda: seed_cache(matcher, corpus))
-    print(f"{n}: corpus made in {gen_s:.1f} s, cache seeded in {seed_s:.1f} s; building ...", flush=True)
-
+    corpus, matcher, build, made = build_store(n, args, tmp, encoder, regions, bundled, pools)
     env = {**os.environ, "MATCHER_HOME": str(home)}
-    build = run_child([sys.executable, "-m", "matcher.cli", "index", "--innovations", str(inv_file),
-                       "--gaps", str(gap_file)], env)
     texts = len(corpus.innovations) + len(corpus.gaps)
     embed_estimate = len(corpus.innovations) / rates["pipeline_texts_per_s"] + len(corpus.gaps) / rates["query_texts_per_s"]
     full_build = build["seconds"] + embed_estimate
@@ -240,7 +248,7 @@ def run_size(n: int, args: argparse.Namespace, tmp: Path, encoder: Encoder, regi
     service = bench_service_at_scale(home, codes, args.requests, args.port)
     return {
         "innovations": n, "gaps": len(corpus.gaps), "regencies": len(codes), "texts": texts,
-        "corpus_made_s": gen_s, "cache_seeded_s": seed_s,
+        **made,
         "build": {**build, "embedding_estimate_s": embed_estimate, "full_build_estimate_s": full_build},
         "check": check["output"].strip(),
         "reindex_unchanged": {"seconds": unchanged.seconds, "embedded": unchanged.embedded},
@@ -260,14 +268,8 @@ def run_match_only(n: int, args: argparse.Namespace, tmp: Path, encoder: Encoder
                    bundled: tuple[list[Innovation], list[Gap]], pools: tuple[SentenceVectors, SentenceVectors]
                    ) -> dict[str, Any]:
     """The store of :func:`run_size`, then warm ``match`` only: what to rerun after a change to the ranking path."""
-    home = tmp / f"home-{n}"
-    innovations, gaps = bundled
-    corpus = make_corpus(n, args.seed, innovations, gaps, regions, *pools)
-    inv_file, gap_file = write_corpus(corpus, tmp / f"corpus-{n}")
-    matcher = Matcher(Settings(home=home), encoder=encoder, regions=regions)
-    seed_cache(matcher, corpus)
-    build = run_child([sys.executable, "-m", "matcher.cli", "index", "--innovations", str(inv_file),
-                       "--gaps", str(gap_file)], {**os.environ, "MATCHER_HOME": str(home)})
+    _, matcher, build, _ = build_store(n, args, tmp, encoder, regions, bundled, pools)
+    gaps = bundled[1]
     matcher.match_many([g.text for g in gaps])  # caches the query vectors of the 'cached' rounds
     return {"innovations": n, "build": build, "match": bench_match(matcher, gaps, args.queries)}
 
