@@ -149,6 +149,16 @@ def _priors(matcher: Matcher, target: Region, inv: Innovation, opts: RecommendOp
     return parts, distance
 
 
+def weighted_by_priority(score: float, weight: float) -> float:
+    """A match score weighted by its gap's priority (``weight`` <= 1 for a lower priority), whatever its sign.
+
+    A fused score of a candidate is mostly positive, and ``weight * score`` shrinks it; a learned ranker's logit is
+    mostly negative, where the same product would lift it, ranking a low-priority gap's answers above an urgent
+    one's. A negative score is therefore moved as far the other way.
+    """
+    return weight * score if score >= 0 else (2.0 - weight) * score
+
+
 def _evidence(gap: Gap, m: Match) -> GapEvidence:
     return GapEvidence(gap.id, gap.text, gap.priority, m.score, m.dense, m.lexical, [], "", m.confidence, m.band)
 
@@ -290,7 +300,7 @@ def _regency_list(
         w = PRIORITY_WEIGHT.get(gap.priority, 0.8)
         for m in matches:
             evidence.setdefault(m.innovation.id, []).append(_evidence(gap, m))
-            weighted.setdefault(m.innovation.id, []).append(w * m.score)
+            weighted.setdefault(m.innovation.id, []).append(weighted_by_priority(m.score, w))
             invs[m.innovation.id] = m.innovation
     if not invs:
         return [], per_gap

@@ -19,6 +19,7 @@ from matcher.recommendations.regency import (
     recommend_many,
     recommend_with_fits,
     regency_inputs,
+    weighted_by_priority,
 )
 
 
@@ -72,6 +73,28 @@ def test_high_priority_gaps_are_represented(mini_matcher):
                     regions=mini_matcher.regions)
     recs = recommend(fused, "35.73", k=1, options=options)
     assert recs[0].gaps[0].gap_id == "P2"
+
+
+def test_a_lower_priority_never_lifts_a_match_whatever_the_sign_of_its_score(mini_matcher):
+    """The learned ranker's logits are mostly negative: weighting them like fused scores lifted the answers of a
+    priority-3 gap above the same answers to a priority-1 gap."""
+    text = "Ibu hamil di desa terpencil melahirkan jauh dari rumah sakit, perlu tempat singgah."
+    relevance = {}
+    for priority in (1, 3):
+        mini_matcher.save_gaps([Gap("PX", "35.73", text, priority=priority)])
+        recs = recommend(mini_matcher, "35.73", k=6)
+        assert recs and recs[0].band is not None  # ranked by the learned ranker
+        relevance[priority] = {r.innovation.id: r.parts["relevance"] for r in recs}
+    assert any(v < 0 for v in relevance[1].values())  # the case the old weighting got wrong
+    shared = relevance[1].keys() & relevance[3].keys()
+    assert len(shared) >= 4
+    assert all(relevance[3][i] < relevance[1][i] for i in shared if relevance[1][i] != 0)
+
+
+@pytest.mark.parametrize("score", [-3.0, -0.2, 0.0, 0.4, 5.0])
+def test_priority_weighting_shrinks_or_lowers_a_score(score):
+    assert weighted_by_priority(score, 1.0) == score
+    assert weighted_by_priority(score, 0.6) <= weighted_by_priority(score, 0.8) <= score
 
 
 def test_mmr_prefers_variety_among_near_duplicates():
