@@ -139,20 +139,25 @@ class Context:
             out.append(e.every if got is None else got)
         return out
 
-    def symptoms(self, tokens: Sequence[Terms]) -> list[Match]:
+    def symptoms(self, tokens: Sequence[Terms], sentences: Sequence[int] | None = None) -> list[Match]:
         """The symptoms found in a text given as each token's terms, with the need terms they add (those not
-        in the text already), in thesaurus order."""
+        in the text already), in thesaurus order. ``sentences`` gives each token's sentence: a symptom's words
+        must then stand in one sentence ("BBLR naik. ... siswi berkurang" is no "berat badan berkurang")."""
         have = set(chain.from_iterable(tokens))
         found = sorted({i for t in have.intersection(self.by_term) for i in self.by_term[t]})
         found = [i for i in found if all(w & have for w in self.patterns[i].words)]
         if not found:
             return []
-        content = [(i, frozenset(ts)) for i, ts in enumerate(tokens) if ts]
+        parts: dict[int, list[tuple[int, frozenset[str]]]] = {}
+        for i, ts in enumerate(tokens):
+            if ts:
+                parts.setdefault(0 if sentences is None else sentences[i], []).append((i, frozenset(ts)))
         out: list[Match] = []
         added: set[str] = set()
         for i in found:
             p = self.patterns[i]
-            span = _shortest_span(content, p.words)
+            spans = [s for s in (_shortest_span(content, p.words) for content in parts.values()) if s is not None]
+            span = min(spans, key=lambda s: s[1] - s[0], default=None)
             if span is None:
                 continue
             terms = tuple(t for t in p.needs if t not in have and t not in added)
