@@ -114,6 +114,14 @@ def test_noise_never_highlights():
     assert labels(gap, text) == ["sasaran"]
 
 
+def test_generic_verbs_places_and_counts_never_highlight():
+    """Words that say what happened, where or how many, not which service: "terjadi", "masuk", "tempat",
+    "belasan" (and their stems: "kejadian", "dimasukkan")."""
+    gap = "Belasan kasus terjadi tiap musim: air masuk ke tempat tinggal warga, hasil panen hilang, banjir terus"
+    text = "Kejadian banjir dipetakan; air yang dimasukkan ke kolam retensi di tempat tinggal warga; hasil terus dipantau."
+    assert labels(gap, text) == ["air", "banjir"]
+
+
 def test_terms_common_in_the_catalogue_are_not_evidence():
     gap = "antrean panjang di loket"
     text = "Antrean dipangkas dengan loket keliling."
