@@ -10,8 +10,9 @@ produces them. It never imports the analyser: it is given the function that turn
   text): 2 per word that points to the sense itself (its expansion and cues), plus the number of words that
   mark its best sector. The best sense wins; a tie keeps the tied senses; no signal keeps every sense. A stated
   sector that one sense has wins outright.
-- **Symptoms.** A symptom matches when each of its words occurs among the text's terms within a short span
-  (any order; "tidak", "belum", "kurang" stand for one another). Its needs' terms not already in the text are
+- **Symptoms.** A symptom matches when each of its words occurs among the text's terms within a short span of
+  one sentence (any order; "tidak", "belum", "kurang" stand for one another), and no other negation stands
+  among them ("harga beras tidak naik" is no "harga beras naik"). Its needs' terms not already in the text are
   added.
 """
 
@@ -80,6 +81,7 @@ class Context:
         self.window = window
         self.senses = senses
         negations = frozenset(t for w in NEGATIONS for t in word_terms(w))
+        self.negations = negations
         raw: dict[str, set[str]] = {s: {t for w in ws for t in word_terms(w)[:1]} for s, ws in sector_words.items()}
         self.patterns: list[_Pattern] = []
         for symptom in thesaurus:
@@ -139,6 +141,14 @@ class Context:
             out.append(e.every if got is None else got)
         return out
 
+    def _negated(self, pattern: _Pattern, span: Sequence[Terms]) -> bool:
+        """Whether a negation that is none of the symptom's own words stands among its words ("harga beras tidak
+        naik" is no "harga beras naik"); a symptom that holds a negation ("berat badan tidak naik") is never."""
+        if self.negations in pattern.words:
+            return False
+        return any(self.negations.intersection(ts) and not any(w.intersection(ts) for w in pattern.words)
+                   for ts in span)
+
     def symptoms(self, tokens: Sequence[Terms], sentences: Sequence[int] | None = None) -> list[Match]:
         """The symptoms found in a text given as each token's terms, with the need terms they add (those not
         in the text already), in thesaurus order. ``sentences`` gives each token's sentence: a symptom's words
@@ -158,7 +168,7 @@ class Context:
             p = self.patterns[i]
             spans = [s for s in (_shortest_span(content, p.words) for content in parts.values()) if s is not None]
             span = min(spans, key=lambda s: s[1] - s[0], default=None)
-            if span is None:
+            if span is None or self._negated(p, tokens[span[0]:span[1] + 1]):
                 continue
             terms = tuple(t for t in p.needs if t not in have and t not in added)
             if terms:

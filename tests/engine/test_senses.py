@@ -159,6 +159,7 @@ def test_a_symptom_adds_its_need_terms_marked_as_needs(analyzer: Analyzer):
     ("Sampah pasar dibiarkan menumpuk berhari-hari.", "sampah menumpuk", "angkut"),
     ("Petani mengeluh pupuk bersubsidi langka saat musim tanam.", "pupuk langka", "distribusi"),
     ("Orang tua belum diimunisasi anaknya karena takut efek samping.", "anak tidak diimunisasi", "vaksinasi"),
+    ("Sekolah di pulau kekurangan guru kelas.", "kekurangan guru", "kunjung"),  # "kurang" is its own word here
 ])
 def test_symptoms_written_freely_are_found(analyzer: Analyzer, text: str, symptom: str, need: str):
     found = needs(analyzer, text)
@@ -171,6 +172,8 @@ def test_symptoms_written_freely_are_found(analyzer: Analyzer, text: str, sympto
     "Ibu hamil diperiksa bidan di puskesmas. Di rumah singgah, tidak ada yang melahirkan.",  # words too far apart
     "Posyandu menimbang berat badan balita. Harga sembako tidak naik bulan ini.",  # words in two sentences
     "Posyandu menimbang berat badan balita!\nHarga sembako tidak naik.",
+    "Harga beras tidak naik menjelang lebaran.",  # a negation among its words: no "harga beras naik"
+    "Obat cacing untuk anak tidak habis diminum.",  # no stock-out ("obat sering habis")
     "",
 ])
 def test_no_symptom_no_need(analyzer: Analyzer, text: str):
