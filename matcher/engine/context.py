@@ -10,10 +10,11 @@ produces them. It never imports the analyser: it is given the function that turn
   text): 2 per word that points to the sense itself (its expansion and cues), plus the number of words that
   mark its best sector. The best sense wins; a tie keeps the tied senses; no signal keeps every sense. A stated
   sector that one sense has wins outright.
-- **Symptoms.** A symptom matches when each of its words occurs among the text's terms within a short span of
-  one sentence (any order; "tidak", "belum", "kurang" stand for one another), and no other negation stands
-  among them ("harga beras tidak naik" is no "harga beras naik"). Its needs' terms not already in the text are
-  added.
+- **Symptoms.** A symptom matches when each of its words occurs among the text's terms within a short span
+  (any order; "tidak", "belum", "kurang" stand for one another), and no other negation stands among them
+  ("harga beras tidak naik" is no "harga beras naik"). The span may cross a full stop: mentors often name the
+  symptom over two sentences ("... sungai berarus deras. Warga menyeberang ..."). Its needs' terms not already
+  in the text are added.
 """
 
 from __future__ import annotations
@@ -149,25 +150,20 @@ class Context:
         return any(self.negations.intersection(ts) and not any(w.intersection(ts) for w in pattern.words)
                    for ts in span)
 
-    def symptoms(self, tokens: Sequence[Terms], sentences: Sequence[int] | None = None) -> list[Match]:
+    def symptoms(self, tokens: Sequence[Terms]) -> list[Match]:
         """The symptoms found in a text given as each token's terms, with the need terms they add (those not
-        in the text already), in thesaurus order. ``sentences`` gives each token's sentence: a symptom's words
-        must then stand in one sentence ("BBLR naik. ... siswi berkurang" is no "berat badan berkurang")."""
+        in the text already), in thesaurus order."""
         have = set(chain.from_iterable(tokens))
         found = sorted({i for t in have.intersection(self.by_term) for i in self.by_term[t]})
         found = [i for i in found if all(w & have for w in self.patterns[i].words)]
         if not found:
             return []
-        parts: dict[int, list[tuple[int, frozenset[str]]]] = {}
-        for i, ts in enumerate(tokens):
-            if ts:
-                parts.setdefault(0 if sentences is None else sentences[i], []).append((i, frozenset(ts)))
+        content = [(i, frozenset(ts)) for i, ts in enumerate(tokens) if ts]
         out: list[Match] = []
         added: set[str] = set()
         for i in found:
             p = self.patterns[i]
-            spans = [s for s in (_shortest_span(content, p.words) for content in parts.values()) if s is not None]
-            span = min(spans, key=lambda s: s[1] - s[0], default=None)
+            span = _shortest_span(content, p.words)
             if span is None or self._negated(p, tokens[span[0]:span[1] + 1]):
                 continue
             terms = tuple(t for t in p.needs if t not in have and t not in added)

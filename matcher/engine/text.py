@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -193,21 +193,6 @@ def _spans(s: str) -> list[tuple[str, str, int, int]]:
     return out
 
 
-_SENTENCE_END = re.compile(r"[.!?]|\n")
-
-
-def _sentence_of(s: str, spans: Sequence[tuple[str, str, int, int]]) -> list[int]:
-    """The sentence of each span: a new one starts after a full stop, a question or exclamation mark or a line
-    break between two tokens (marks inside a token, as in "s.d." or "1.000", do not count)."""
-    out, sentence, end = [], 0, 0
-    for _, _, a, b in spans:
-        if _SENTENCE_END.search(s, end, a):
-            sentence += 1
-        out.append(sentence)
-        end = b
-    return out
-
-
 def _original(offsets: list[int] | None, a: int, b: int) -> tuple[int, int]:
     return (a, b) if offsets is None else (offsets[a], offsets[b - 1] + 1)
 
@@ -374,13 +359,11 @@ class Analyzer:
         hints = [None] * len(texts) if sectors is None else list(sectors)
         out = []
         for text, sector in zip(texts, hints, strict=True):
-            folded = _fold(text)[0]
-            spans = _spans(folded)
-            entries = [get(kind, norm) for kind, norm, _, _ in spans]
+            entries = [get(kind, norm) for kind, norm, _, _ in _spans(_fold(text)[0])]
             tokens = resolve(entries, sector) if Choice in map(type, entries) else cast(list[tuple[str, ...]], entries)
             doc = list(chain.from_iterable(tokens))
             if needs:
-                doc += [t for m in self.context_.symptoms(tokens, _sentence_of(folded, spans)) for t in m.terms]
+                doc += [t for m in self.context_.symptoms(tokens) for t in m.terms]
             out.append(doc)
         return out
 
@@ -404,7 +387,7 @@ class Analyzer:
             places.append((start, end))
             out.append((Token(text[start:end], start, end, norm), list(ts)))
         if needs:
-            for m in self.context_.symptoms(tokens, _sentence_of(s, spans)):
+            for m in self.context_.symptoms(tokens):
                 start, end = places[m.first][0], places[m.last][1]
                 need = Need(text[start:end], start, end, normalize(text[start:end]), m.symptom.phrase,
                             m.symptom.sector)
