@@ -2,7 +2,7 @@
 
 Measured when the defaults were chosen on the dev split (learned ranker over the hybrid candidates): nDCG@10
 0.922 on test (Recall@10 0.973, MRR 0.976), against 0.916 for z-score fusion, lexical 0.899, dense 0.814;
-regency level 0.840; expected calibration error of the top 10 0.015. The floors sit a little below.
+regency level 0.844; expected calibration error of the top 10 0.015. The floors sit a little below.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def test_hybrid_beats_each_channel_and_the_learned_ranker_beats_fusion(bundled):
 
 def test_regency_level_floor(bundled):
     _, matcher, (innovations, gaps, qrels, test_ids) = bundled
-    assert evaluate_regions(matcher(), gaps, innovations, qrels, k=10, gap_ids=test_ids).ndcg >= 0.82
+    assert evaluate_regions(matcher(), gaps, innovations, qrels, k=10, gap_ids=test_ids).ndcg >= 0.83
 
 
 def test_confidence_is_calibrated_on_test(bundled):
