@@ -81,8 +81,7 @@ class Context:
                  thesaurus: Iterable[Symptom] = THESAURUS):
         self.window = window
         self.senses = senses
-        negations = frozenset(t for w in NEGATIONS for t in word_terms(w))
-        self.negations = negations
+        self.negations = negations = frozenset(t for w in NEGATIONS for t in word_terms(w))
         raw: dict[str, set[str]] = {s: {t for w in ws for t in word_terms(w)[:1]} for s, ws in sector_words.items()}
         self.patterns: list[_Pattern] = []
         for symptom in thesaurus:
