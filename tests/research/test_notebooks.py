@@ -2,7 +2,8 @@
 
 Execution is slow (each notebook indexes the bundled corpus into its own temporary store), so the three run
 in parallel kernels, each in its own process, and the executed copies are written to a temporary folder:
-the stored notebooks are never rewritten by a test run.
+the stored notebooks are never rewritten by a test run. Each kernel talks over Unix sockets in its own folder:
+TCP ports picked by three kernels starting at once can collide ("Address already in use").
 """
 
 from __future__ import annotations
@@ -24,13 +25,17 @@ import matcher
 NOTEBOOKS = sorted((Path(__file__).parents[2] / "notebooks").glob("*.ipynb"))
 RUNNER = textwrap.dedent("""
     import sys
+    import tempfile
+    from pathlib import Path
     import nbformat
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
     source, target = sys.argv[1], sys.argv[2]
     nb = nbformat.read(source, as_version=4)
-    NotebookClient(nb, timeout=900, kernel_name="python3",
-                   resources={"metadata": {"path": str(__import__("pathlib").Path(source).parent)}}).execute()
+    with tempfile.TemporaryDirectory(prefix="nbk-") as sockets:  # short: a socket path has ~100 characters
+        kernel = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+        NotebookClient(nb, km=kernel, timeout=900, resources={"metadata": {"path": str(Path(source).parent)}}).execute()
     nbformat.write(nb, target)
 """)
 
