@@ -225,8 +225,8 @@ def build_store(n: int, args: argparse.Namespace, tmp: Path, encoder: Encoder, r
 def run_size(n: int, args: argparse.Namespace, tmp: Path, encoder: Encoder, regions: Regions,
              bundled: tuple[list[Innovation], list[Gap]], pools: tuple[SentenceVectors, SentenceVectors],
              rates: dict[str, Any]) -> dict[str, Any]:
-    home = tmp / f"home-{n}"
     corpus, matcher, build, made = build_store(n, args, tmp, encoder, regions, bundled, pools)
+    home = matcher.settings.home
     env = {**os.environ, "MATCHER_HOME": str(home)}
     texts = len(corpus.innovations) + len(corpus.gaps)
     embed_estimate = len(corpus.innovations) / rates["pipeline_texts_per_s"] + len(corpus.gaps) / rates["query_texts_per_s"]
