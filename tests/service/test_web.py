@@ -171,6 +171,7 @@ def test_bands_on_an_absolute_scale_weak_behind_a_switch_and_a_gap_nothing_answe
     page.goto(f"{server.url}/#{TANIMBAR}")
     page.wait_for_selector(".rec")
     cards = page.locator("#rec-list .rec")
+    expect(cards).to_have_count(2)
     assert [c.get_attribute("data-id") for c in cards.all()] == ["M1", "M7"]  # the weak ones are hidden
     assert "Kecocokan kuat" in cards.nth(0).text_content() and "Kecocokan sedang" in cards.nth(1).text_content()
     assert "6 kecocokan lemah disembunyikan" in page.text_content("#recs-status")
@@ -274,8 +275,9 @@ def test_catalogue_search_with_filters_and_free_text_search(server, page):
     page.fill("#c-q", "perahu")
     with page.expect_response(lambda r: "/innovations?" in r.url and "q=perahu" in r.url):
         page.click("#catalogue-form button[type=submit]")
-    ids = {c.get_attribute("data-id") for c in page.locator(".cat-item").all()}
-    assert "M1" in ids and "M4" not in ids
+    # the answer is drawn after the response lands: wait for the list itself, not a snapshot of the old one
+    expect(page.locator(".cat-item[data-id='M4']")).to_have_count(0)
+    expect(page.locator(".cat-item[data-id='M1']")).to_have_count(1)
     page.fill("#c-q", "")
     page.select_option("#c-sector", "administrasi_kependudukan")
     page.select_option("#c-digital", "true")
