@@ -242,8 +242,13 @@ export async function showRegion(region) {
   $("rec-list").replaceChildren();
   $("gap-list").replaceChildren();
   showView("region", "region-name");
-  await Promise.all([loadGaps(), loadRecommendations(), loadShortlist()]);
-  await loadRegionProgress();  // after the shortlist: its innovations are the form's choices
+  $("region-view").setAttribute("aria-busy", "true");  // until every part of the regency is drawn
+  try {
+    await Promise.all([loadGaps(), loadRecommendations(), loadShortlist()]);
+    await loadRegionProgress();  // after the shortlist: its innovations are the form's choices
+  } finally {
+    if (state.region === region) $("region-view").removeAttribute("aria-busy");
+  }
 }
 
 export function setupRegionView() {

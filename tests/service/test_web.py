@@ -84,7 +84,7 @@ def open_tanimbar(page) -> None:
     page.fill("#region-search", "tanimbar")
     assert page.locator(".region-item").count() == 1
     page.click(".region-item")
-    page.wait_for_selector(".rec")
+    page.wait_for_selector("#region-view:not([aria-busy]) .rec")  # gaps, list and shortlist all drawn
 
 
 def no_sideways_scroll(page) -> None:
