@@ -84,7 +84,12 @@ def open_tanimbar(page) -> None:
     page.fill("#region-search", "tanimbar")
     assert page.locator(".region-item").count() == 1
     page.click(".region-item")
-    page.wait_for_selector("#region-view:not([aria-busy]) .rec")  # gaps, list and shortlist all drawn
+    wait_for_region(page)
+
+
+def wait_for_region(page) -> None:
+    """Until the regency's gaps, list, shortlist and progress are all drawn, not just its first card."""
+    page.wait_for_selector("#region-view:not([aria-busy]) .rec")
 
 
 def no_sideways_scroll(page) -> None:
@@ -169,7 +174,7 @@ def test_the_page_fits_phone_and_desktop_and_choosing_a_regency_shows_it(server,
 # ---- confidence --------------------------------------------------------------------------------------------
 def test_bands_on_an_absolute_scale_weak_behind_a_switch_and_a_gap_nothing_answers(server, page):
     page.goto(f"{server.url}/#{TANIMBAR}")
-    page.wait_for_selector(".rec")
+    wait_for_region(page)
     cards = page.locator("#rec-list .rec")
     expect(cards).to_have_count(2)
     assert [c.get_attribute("data-id") for c in cards.all()] == ["M1", "M7"]  # the weak ones are hidden
@@ -201,7 +206,7 @@ def test_a_gap_no_innovation_answers_well_reads_as_a_candidate_for_a_new_innovat
     server = serve(fair_match=1.2)
     page.goto(f"{server.url}/#{TANIMBAR}")
     sign_in(page, server.keys["mentor"])
-    page.wait_for_selector(".rec")
+    wait_for_region(page)
     page.click("#gap-add")
     page.fill("#gap-text", "Jembatan gantung antardusun putus diterjang banjir bandang, anak sekolah menyeberang sungai")
     page.click("#gap-form button[type=submit]")
@@ -228,7 +233,7 @@ def test_innovation_view_from_a_card_and_by_link(server, page):
     assert api(server, "POST", "/regions/81.02/shortlist", json={"innovation_id": "W1", "decision": "replicated",
                                                                   "note": "berjalan sejak 2023"}).status_code == 201
     page.goto(f"{server.url}/#{TANIMBAR}")
-    page.wait_for_selector(".rec")
+    wait_for_region(page)
     page.locator(".rec[data-id='M1'] h4 a").click()
     expect(page).to_have_url(f"{server.url}/#inovasi/M1")
     expect(page.locator("#inv-title")).to_have_text("Perahu Siaga Bunda")
@@ -326,7 +331,7 @@ def test_every_decision_with_undo_history_and_the_action_plan(server, context, p
     other_tab.close()
 
     page.goto(f"{server.url}/#{TANIMBAR}")
-    page.wait_for_selector(".rec")
+    wait_for_region(page)
     page.check("#f-show-weak")
     page.wait_for_selector(".rec[data-id='M2']")
 
@@ -394,7 +399,7 @@ def test_without_a_key_the_page_reads_but_asks_before_writing(server, page):
 def test_add_gap_filter_and_export_csv(server, page):
     page.goto(server.url + f"/#{TANIMBAR}")
     sign_in(page, server.keys["mentor2"])
-    page.wait_for_selector(".rec")
+    wait_for_region(page)
     page.click("#gap-add")
     hostile = 'Sampah plastik sekolah menumpuk <img src=x onerror="window.__xss=1"> TPA penuh'
     page.fill("#gap-text", hostile)
@@ -427,7 +432,7 @@ def test_add_gap_filter_and_export_csv(server, page):
 # ---- errors --------------------------------------------------------------------------------------------------
 def test_errors_are_in_indonesian_and_never_leave_the_previous_regency_on_screen(server, page):
     page.goto(f"{server.url}/#{TANIMBAR}")
-    page.wait_for_selector(".rec")
+    wait_for_region(page)
     page.goto(f"{server.url}/#99.99")
     error = page.locator("#page-error")
     expect(error).to_have_text("Kabupaten/kota dengan kode “99.99” tidak ditemukan. Pilih wilayah dari daftar.")
